@@ -1,0 +1,82 @@
+// logbessel._core: registers the header-only kernels as true NumPy ufuncs.
+//
+// pybind11 has no ufunc support, so the ufuncs are built with the NumPy C API
+// (PyUFunc_FromFuncAndData) inside the pybind11 module init. Each ufunc has two loops,
+// 'ff->f' then 'dd->d' (NumPy picks the first loop the inputs cast to safely, so the
+// narrow loop must come first); every other dtype reaches one of them through NumPy's
+// casting rules. NumPy releases the GIL around these loops (they never touch Python).
+//
+// Floating-point flags: the kernels are written so that no overflow, divide-by-zero or
+// invalid flag is raised for any input (special values are returned as constants, never
+// produced by log(0) or inf-inf). Underflow of discarded intermediates (for example x*x
+// for subnormal x) is harmless in log space, so each loop clears FE_UNDERFLOW before it
+// returns; NumPy therefore never reports a RuntimeWarning for a logbessel ufunc.
+#include <pybind11/pybind11.h>
+
+#define PY_ARRAY_UNIQUE_SYMBOL logbessel_ARRAY_API
+#define PY_UFUNC_UNIQUE_SYMBOL logbessel_UFUNC_API
+#include <numpy/arrayobject.h>
+#include <numpy/ufuncobject.h>
+
+#include <cfenv>
+
+#include "logbessel/logbessel.hpp"
+#include "docstrings.hpp"
+
+namespace py = pybind11;
+
+namespace {
+
+// Binary loop over strided arrays: out[i] = Kernel(in0[i], in1[i]).
+template <typename T, T (*Kernel)(T, T)>
+void binary_loop(char **args, const npy_intp *dimensions, const npy_intp *steps, void *) {
+    const npy_intp n = dimensions[0];
+    const char *in0 = args[0];
+    const char *in1 = args[1];
+    char *out = args[2];
+    const npy_intp s0 = steps[0], s1 = steps[1], s2 = steps[2];
+    for (npy_intp i = 0; i < n; ++i) {
+        const T v = *reinterpret_cast<const T *>(in0);
+        const T x = *reinterpret_cast<const T *>(in1);
+        *reinterpret_cast<T *>(out) = Kernel(v, x);
+        in0 += s0;
+        in1 += s1;
+        out += s2;
+    }
+    std::feclearexcept(FE_UNDERFLOW);
+}
+
+template <typename T> T log_iv_kernel(T v, T x) { return logbessel::log_iv<T>(v, x); }
+template <typename T> T log_kv_kernel(T v, T x) { return logbessel::log_kv<T>(v, x); }
+
+// Static storage: NumPy does not copy these arrays, they must outlive the ufunc.
+char binary_types[6] = {NPY_FLOAT, NPY_FLOAT, NPY_FLOAT, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE};
+void *no_data[2] = {nullptr, nullptr};
+
+PyUFuncGenericFunction log_iv_loops[2] = {
+    &binary_loop<float, &log_iv_kernel<float>>,
+    &binary_loop<double, &log_iv_kernel<double>>,
+};
+PyUFuncGenericFunction log_kv_loops[2] = {
+    &binary_loop<float, &log_kv_kernel<float>>,
+    &binary_loop<double, &log_kv_kernel<double>>,
+};
+
+// The C-level name must equal the attribute name: NumPy pickles ufuncs by name.
+void add_binary_ufunc(py::module_ &m, const char *name, PyUFuncGenericFunction *loops,
+                      const char *doc) {
+    PyObject *f = PyUFunc_FromFuncAndData(loops, no_data, binary_types, 2, 2, 1, PyUFunc_None,
+                                          name, doc, 0);
+    if (f == nullptr) throw py::error_already_set();
+    m.attr(name) = py::reinterpret_steal<py::object>(f);
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+    if (_import_array() < 0) throw py::error_already_set();
+    if (_import_umath() < 0) throw py::error_already_set();
+    m.doc() = "Compiled core of logbessel: NumPy ufuncs over the header-only kernels.";
+    add_binary_ufunc(m, "log_iv", log_iv_loops, logbessel::docs::log_iv);
+    add_binary_ufunc(m, "log_kv", log_kv_loops, logbessel::docs::log_kv);
+}

@@ -1,0 +1,5 @@
+// logbessel: umbrella header.
+#pragma once
+#include "config.hpp"
+#include "log_iv.hpp"
+#include "log_kv.hpp"
