@@ -1,0 +1,195 @@
+// logbessel/log_common.hpp -- pieces shared by log I and log K:
+//   * per-precision constants and region thresholds (traits<T>);
+//   * error-free transformations (two_sum, two_prod) for the few places that need more than
+//     working precision;
+//   * the Debye (uniform large-order) expansion, written in R = sqrt(v^2 + x^2) so that one
+//     code path serves large v, large x, or both;
+//   * lgamma(1 + v) accurate for small v.
+//
+// float32 policy: every algorithm is a template on T and the float instantiation computes in
+// float only (float coefficient tables, float-float instead of double-double). It never
+// widens to double, because on GPUs double runs at 1/2 to 1/64 of the float rate. The price
+// is that thresholds are chosen per precision (traits<float> below).
+#pragma once
+
+#include "coefficients.hpp"
+#include "config.hpp"
+
+namespace logbessel {
+namespace detail {
+
+template <typename T> struct traits;
+
+template <> struct traits<double> {
+    // Below this R = sqrt(v^2 + x^2) the Debye expansion with at most 16 terms cannot reach
+    // eps/4 (coefficients.hpp: debye_rmin_double[15] = 25.7); the power series (I) and
+    // Temme/Steed + recurrence (K) take over there.
+    LOGBESSEL_INLINE static constexpr double debye_min_r() { return 26.0; }
+    LOGBESSEL_INLINE static constexpr int debye_max_terms() { return 16; }
+    LOGBESSEL_INLINE static double debye_rmin(int k) { return debye_rmin_double[k - 1]; }
+    // float-float / double-double anchor of eta (generated)
+    LOGBESSEL_INLINE static constexpr double a0_hi() { return eta_anchor_a0_hi; }
+    LOGBESSEL_INLINE static constexpr double a0_lo() { return eta_anchor_a0_lo; }
+    LOGBESSEL_INLINE static constexpr double s0_hi() { return eta_anchor_s0_hi; }
+    LOGBESSEL_INLINE static constexpr double s0_lo() { return eta_anchor_s0_lo; }
+    LOGBESSEL_INLINE static constexpr double c0_hi() { return eta_anchor_c0_hi; }
+    LOGBESSEL_INLINE static constexpr double c0_lo() { return eta_anchor_c0_lo; }
+};
+
+template <> struct traits<float> {
+    // debye_rmin_float[7] = 9.8: eight terms reach eps32/4 from R = 10 on.
+    LOGBESSEL_INLINE static constexpr float debye_min_r() { return 10.0f; }
+    LOGBESSEL_INLINE static constexpr int debye_max_terms() { return 8; }
+    LOGBESSEL_INLINE static float debye_rmin(int k) { return static_cast<float>(debye_rmin_float[k - 1]); }
+    LOGBESSEL_INLINE static constexpr float a0_hi() { return eta_anchor_a0f_hi; }
+    LOGBESSEL_INLINE static constexpr float a0_lo() { return eta_anchor_a0f_lo; }
+    LOGBESSEL_INLINE static constexpr float s0_hi() { return eta_anchor_s0f_hi; }
+    LOGBESSEL_INLINE static constexpr float s0_lo() { return eta_anchor_s0f_lo; }
+    LOGBESSEL_INLINE static constexpr float c0_hi() { return eta_anchor_c0f_hi; }
+    LOGBESSEL_INLINE static constexpr float c0_lo() { return eta_anchor_c0f_lo; }
+};
+
+// Mathematical constants, rounded to T.
+template <typename T> LOGBESSEL_INLINE constexpr T ln2() { return T(0.693147180559945309417232121458176568); }
+template <typename T> LOGBESSEL_INLINE constexpr T log_2pi() { return T(1.83787706640934548356065947281123527); }
+template <typename T> LOGBESSEL_INLINE constexpr T log_pi_2() { return T(0.451582705289454864726195229894882143); }
+template <typename T> LOGBESSEL_INLINE constexpr T pi() { return T(3.14159265358979323846264338327950288); }
+template <typename T> LOGBESSEL_INLINE constexpr T euler_gamma() { return T(0.577215664901532860606512090082402431); }
+
+// ---------------------------------------------------------------------------------------
+// Error-free transformations (Knuth two-sum, fma-based two-product).
+// ---------------------------------------------------------------------------------------
+template <typename T> LOGBESSEL_INLINE void two_sum(T a, T b, T &s, T &e) {
+    s = a + b;
+    const T bb = s - a;
+    e = (a - (s - bb)) + (b - bb);
+}
+template <typename T> LOGBESSEL_INLINE void two_prod(T a, T b, T &p, T &e) {
+    p = a * b;
+    e = m_fma(a, b, -p);
+}
+
+// ---------------------------------------------------------------------------------------
+// The Debye exponent v*eta, eta(z) = sqrt(1 + z^2) + log(z / (1 + sqrt(1 + z^2))), z = x/v
+// (DLMF 10.41.7), written without z so that v = 0 and huge ratios are safe:
+//     v*eta = sqrt(v^2 + x^2) - v * asinh(v/x).
+// With a = v/x this is x * g(a), g(a) = sqrt(1 + a^2) - a asinh(a), or v * f(a),
+// f(a) = sqrt(1 + a^2)/a - asinh(a).
+//
+// Conditioning: f has a zero at a0 = 1.50888 (x ~ 0.663 v), where log I_v(x) and log K_v(x)
+// are only O(log v) but the two terms of f are ~1.2 each. A plain evaluation then loses
+// ~1.2 eps / |f| relatively, i.e. an absolute error of ~v eps -- 1e-8 at v = 1e8, where
+// the answer is ~ -10. So in the band a in [0.4, 10] we evaluate f in double-double around
+// the anchor a0 (constants generated in coefficients.hpp):
+//     f(a) = [S(a)/a - asinh(a0)] - asinh(a S0 - a0 S(a)),   S(a) = sqrt(1 + a^2),
+// using asinh(p) - asinh(q) = asinh(p sqrt(1+q^2) - q sqrt(1+p^2)). Both brackets are
+// formed from double-double a = v/x (the division remainder comes from an fma), their
+// leading parts cancel exactly (Sterbenz: the operands are within a factor 2 across the
+// band), and the two pieces have the same sign, so f comes out with a relative error of a
+// few eps for every a in the band. Outside the band f (or g) has no cancellation: the
+// relative error is below ~2 eps.
+// ---------------------------------------------------------------------------------------
+template <typename T> LOGBESSEL_INLINE T debye_v_eta(T v, T x) {
+    using tr = traits<T>;
+    if (v <= T(0.4) * x) {
+        // g(a) in [0.92, 1]: no cancellation. v = 0 gives exactly x.
+        const T a = v / x;
+        return x * (m_sqrt(T(1) + a * a) - a * m_asinh(a));
+    }
+    if (v >= T(10) * x) {
+        // f(a) = sqrt(1 + b^2) - asinh(1/b), b = x/v <= 0.1: |f| >= 2, no cancellation.
+        // asinh(v/x) ~ log(2v/x) is formed from logs when v/x would overflow.
+        const T b = x / v;
+        const T as = (x > v * (T(4) / limits<T>::max())) ? m_asinh(v / x)
+                                                         : ln2<T>() + m_log(v) - m_log(x);
+        return v * (m_sqrt(T(1) + b * b) - as);
+    }
+    // Band 0.4 < a < 10: double-double around the anchor (see above).
+    T ah = v / x;
+    T al = m_fma(-ah, x, v) / x;  // a = ah + al to ~eps^2
+    // S = sqrt(1 + a^2) as sh + sl
+    T p, pe;
+    two_prod(ah, ah, p, pe);
+    pe += T(2) * ah * al;
+    T h, l;
+    two_sum(T(1), p, h, l);
+    l += pe;
+    const T sh = m_sqrt(h);
+    const T sl = (m_fma(-sh, sh, h) + l) / (T(2) * sh);
+    // q = S / a as qh + ql
+    const T qh = sh / ah;
+    const T ql = (m_fma(-qh, ah, sh) + sl - qh * al) / ah;
+    // B = q - asinh(a0): the leading difference is exact (Sterbenz).
+    const T B = (qh - tr::c0_hi()) + (ql - tr::c0_lo());
+    // d = a S0 - a0 S, each product in double-double; leading difference exact.
+    T m1, m1e, m2, m2e;
+    two_prod(ah, tr::s0_hi(), m1, m1e);
+    m1e += ah * tr::s0_lo() + al * tr::s0_hi();
+    two_prod(tr::a0_hi(), sh, m2, m2e);
+    m2e += tr::a0_hi() * sl + tr::a0_lo() * sh;
+    const T d = (m1 - m2) + (m1e - m2e);
+    return v * (B - m_asinh(d));
+}
+
+// log R and 1/R for R = sqrt(v^2 + x^2), without overflow (v, x up to the largest float).
+template <typename T> struct radius {
+    T log_r;    // log R
+    T inv_r;    // 1 / R
+    T r_capped; // min(R, 1e30): only used to choose the number of Debye terms
+    T t2;       // t^2 = v^2 / R^2 = 1 / (1 + z^2)
+};
+template <typename T> LOGBESSEL_INLINE radius<T> make_radius(T v, T x) {
+    const T m = m_max(v, x);
+    const T n = m_min(v, x);
+    const T r = n / m;
+    const T h2 = T(1) + r * r;
+    radius<T> out;
+    out.log_r = m_log(m) + T(0.5) * m_log1p(r * r);
+    out.inv_r = (T(1) / m) / m_sqrt(h2);
+    out.r_capped = (m < T(1e30)) ? m * m_sqrt(h2) : T(1e30);
+    out.t2 = (v >= x) ? T(1) / h2 : (r * r) / h2;
+    return out;
+}
+
+// Sum_{k=1..K} (sign * w)^k P_k(t2), w = 1/R: the Debye correction series, u_k(t)/v^k =
+// P_k(t^2)/R^k (DLMF 10.41.3 for I: sign = +1; 10.41.4 for K: sign = -1). K is the smallest
+// number of terms whose truncation error (first neglected term, bounded by
+// max_{[0,1]}|P_{K+1}| / R^{K+1}) is below eps/4; it falls from 16 (double) at R = 26 to 1
+// for R > 3.6e7. P_k have alternating coefficients up to ~1e6 (k = 16), but they are divided
+// by R^k >= 26^k, so their rounding error stays far below eps.
+template <typename T> LOGBESSEL_INLINE T debye_series(const radius<T> &rd, T sign) {
+    using tr = traits<T>;
+    int K = 1;
+    while (K < tr::debye_max_terms() && rd.r_capped < tr::debye_rmin(K)) ++K;
+    const T sw = sign * rd.inv_r;
+    T acc = T(0);
+    for (int k = K; k >= 1; --k) {
+        const int off = debye_offset(k);
+        T pk = debye_coeff<T>(off);
+        for (int j = 1; j <= k; ++j) pk = pk * rd.t2 + debye_coeff<T>(off + j);
+        acc = (acc + pk) * sw;
+    }
+    return acc;
+}
+
+// log Gamma(1 + v) for v >= 0. For v < 1/16 the Taylor series
+//     log Gamma(1 + v) = -gamma v + sum_{k>=2} (-1)^k zeta(k) v^k / k      (DLMF 5.7.3)
+// (12 terms: truncation < 1e-17 relative) keeps full relative accuracy as v -> 0, where
+// lgamma(1 + v) would lose it to the rounding of 1 + v. Elsewhere the platform lgamma.
+template <typename T> LOGBESSEL_INLINE T lgamma1p(T v) {
+    if (v < T(0.0625)) {
+        // zeta(k)/k for k = 2..13.
+        const T c[12] = {T(0.822467033424113218), T(0.400685634386531428), T(0.270580808427784548),
+                         T(0.207385551028673985), T(0.169557176997408190), T(0.144049896768846118),
+                         T(0.125509669524743042), T(0.111334265869564690), T(0.100099457512781809),
+                         T(0.0909540171458762014), T(0.0833538405461090040),
+                         T(0.0769325164113521574)};
+        T acc = T(0);
+        for (int k = 11; k >= 0; --k) acc = c[k] - v * acc;  // c0 - v c1 + v^2 c2 - ...
+        return v * (-euler_gamma<T>() + v * acc);
+    }
+    return m_lgamma(T(1) + v);
+}
+
+}  // namespace detail
+}  // namespace logbessel
