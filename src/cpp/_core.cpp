@@ -28,38 +28,52 @@ namespace py = pybind11;
 namespace {
 
 // Binary loop over strided arrays: out[i] = Kernel(in0[i], in1[i]).
-template <typename T, T (*Kernel)(T, T)>
-void binary_loop(char **args, const npy_intp *dimensions, const npy_intp *steps, void *) {
-    const npy_intp n = dimensions[0];
-    const char *in0 = args[0];
-    const char *in1 = args[1];
-    char *out = args[2];
-    const npy_intp s0 = steps[0], s1 = steps[1], s2 = steps[2];
-    for (npy_intp i = 0; i < n; ++i) {
-        const T v = *reinterpret_cast<const T *>(in0);
-        const T x = *reinterpret_cast<const T *>(in1);
-        *reinterpret_cast<T *>(out) = Kernel(v, x);
-        in0 += s0;
-        in1 += s1;
-        out += s2;
-    }
-    std::feclearexcept(FE_UNDERFLOW);
-}
+//
+// On x86-64 Linux with GCC the loops are compiled twice (function multi-versioning): for
+// x86-64-v3 (AVX2 + FMA: the fma() calls of the double-double steps become single
+// instructions and the polynomials contract to FMAs) and for the baseline; the dynamic
+// loader picks the right one for the CPU, so the wheel stays portable.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define LOGBESSEL_CLONES __attribute__((target_clones("arch=x86-64-v3", "default"), flatten))
+#else
+#define LOGBESSEL_CLONES
+#endif
 
-template <typename T> T log_iv_kernel(T v, T x) { return logbessel::log_iv<T>(v, x); }
-template <typename T> T log_kv_kernel(T v, T x) { return logbessel::log_kv<T>(v, x); }
+#define LOGBESSEL_DEFINE_LOOP(NAME, T, KERNEL)                                              \
+    LOGBESSEL_CLONES void NAME(char **args, const npy_intp *dimensions, const npy_intp *steps, \
+                               void *) {                                                   \
+        const npy_intp n = dimensions[0];                                                  \
+        const char *in0 = args[0];                                                         \
+        const char *in1 = args[1];                                                         \
+        char *out = args[2];                                                               \
+        const npy_intp s0 = steps[0], s1 = steps[1], s2 = steps[2];                        \
+        for (npy_intp i = 0; i < n; ++i) {                                                 \
+            const T v = *reinterpret_cast<const T *>(in0);                                 \
+            const T x = *reinterpret_cast<const T *>(in1);                                 \
+            *reinterpret_cast<T *>(out) = KERNEL<T>(v, x);                                 \
+            in0 += s0;                                                                     \
+            in1 += s1;                                                                     \
+            out += s2;                                                                     \
+        }                                                                                  \
+        std::feclearexcept(FE_UNDERFLOW);                                                  \
+    }
+
+LOGBESSEL_DEFINE_LOOP(log_iv_loop_f, float, logbessel::log_iv)
+LOGBESSEL_DEFINE_LOOP(log_iv_loop_d, double, logbessel::log_iv)
+LOGBESSEL_DEFINE_LOOP(log_kv_loop_f, float, logbessel::log_kv)
+LOGBESSEL_DEFINE_LOOP(log_kv_loop_d, double, logbessel::log_kv)
 
 // Static storage: NumPy does not copy these arrays, they must outlive the ufunc.
 char binary_types[6] = {NPY_FLOAT, NPY_FLOAT, NPY_FLOAT, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE};
 void *no_data[2] = {nullptr, nullptr};
 
 PyUFuncGenericFunction log_iv_loops[2] = {
-    &binary_loop<float, &log_iv_kernel<float>>,
-    &binary_loop<double, &log_iv_kernel<double>>,
+    &log_iv_loop_f,
+    &log_iv_loop_d,
 };
 PyUFuncGenericFunction log_kv_loops[2] = {
-    &binary_loop<float, &log_kv_kernel<float>>,
-    &binary_loop<double, &log_kv_kernel<double>>,
+    &log_kv_loop_f,
+    &log_kv_loop_d,
 };
 
 // The C-level name must equal the attribute name: NumPy pickles ufuncs by name.

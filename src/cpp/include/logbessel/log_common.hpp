@@ -69,6 +69,32 @@ template <typename T> LOGBESSEL_INLINE void two_prod(T a, T b, T &p, T &e) {
     e = m_fma(a, b, -p);
 }
 
+// Geometry shared by the pieces of the Debye expansion: with m = max(v, x), n = min(v, x),
+// r = n/m; R = m sqrt(1 + r^2) is never formed where it could overflow.
+template <typename T> struct radius {
+    T log_r;    // log R
+    T inv_r;    // 1 / R
+    T r_capped; // min(R, 1e30): only used to choose the number of Debye terms
+    T t2;       // t^2 = v^2 / R^2 = 1 / (1 + z^2)
+    T r;        // n / m
+    T sq;       // sqrt(1 + r^2)
+};
+template <typename T> LOGBESSEL_INLINE radius<T> make_radius(T v, T x) {
+    const T m = m_max(v, x);
+    const T n = m_min(v, x);
+    radius<T> out;
+    out.r = n / m;
+    const T r2 = out.r * out.r;
+    const T h2 = T(1) + r2;
+    out.sq = m_sqrt(h2);
+    // one log where m^2 cannot overflow (either form is within ~1 ulp of log R)
+    out.log_r = (m < T(1e18)) ? T(0.5) * m_log(m * m * h2) : m_log(m) + T(0.5) * m_log1p(r2);
+    out.inv_r = (T(1) / m) / out.sq;  // m >= R_D / sqrt(2) > 1: no overflow
+    out.r_capped = (m < T(1e30)) ? m * out.sq : T(1e30);
+    out.t2 = (v >= x) ? T(1) / h2 : r2 / h2;
+    return out;
+}
+
 // ---------------------------------------------------------------------------------------
 // The Debye exponent v*eta, eta(z) = sqrt(1 + z^2) + log(z / (1 + sqrt(1 + z^2))), z = x/v
 // (DLMF 10.41.7), written without z so that v = 0 and huge ratios are safe:
@@ -89,20 +115,21 @@ template <typename T> LOGBESSEL_INLINE void two_prod(T a, T b, T &p, T &e) {
 // few eps for every a in the band. Outside the band f (or g) has no cancellation: the
 // relative error is below ~2 eps.
 // ---------------------------------------------------------------------------------------
-template <typename T> LOGBESSEL_INLINE T debye_v_eta(T v, T x) {
+template <typename T> LOGBESSEL_INLINE T debye_v_eta(T v, T x, const radius<T> &rd) {
     using tr = traits<T>;
     if (v <= T(0.4) * x) {
-        // g(a) in [0.92, 1]: no cancellation. v = 0 gives exactly x.
-        const T a = v / x;
-        return x * (m_sqrt(T(1) + a * a) - a * m_asinh(a));
+        // a = v/x = rd.r <= 0.4: g(a) = sqrt(1 + a^2) - a asinh(a) in [0.92, 1], no
+        // cancellation; asinh(a) = log1p(a + a^2 / (1 + sqrt(1 + a^2))). v = 0 gives x.
+        const T a = rd.r;
+        return x * (rd.sq - a * m_log1p(a + a * a / (T(1) + rd.sq)));
     }
     if (v >= T(10) * x) {
-        // f(a) = sqrt(1 + b^2) - asinh(1/b), b = x/v <= 0.1: |f| >= 2, no cancellation.
-        // asinh(v/x) ~ log(2v/x) is formed from logs when v/x would overflow.
-        const T b = x / v;
-        const T as = (x > v * (T(4) / limits<T>::max())) ? m_asinh(v / x)
-                                                         : ln2<T>() + m_log(v) - m_log(x);
-        return v * (m_sqrt(T(1) + b * b) - as);
+        // b = x/v = rd.r <= 0.1: f = sqrt(1 + b^2) - asinh(1/b), |f| >= 2, no cancellation;
+        // asinh(1/b) = log((1 + sqrt(1 + b^2)) / b), from separate logs where 1/b overflows.
+        const T b = rd.r;
+        const T as = (b > T(4) / limits<T>::max()) ? m_log((T(1) + rd.sq) / b)
+                                                   : m_log1p(rd.sq) + m_log(v) - m_log(x);
+        return v * (rd.sq - as);
     }
     // Band 0.4 < a < 10: double-double around the anchor (see above).
     T ah = v / x;
@@ -131,26 +158,6 @@ template <typename T> LOGBESSEL_INLINE T debye_v_eta(T v, T x) {
     return v * (B - m_asinh(d));
 }
 
-// log R and 1/R for R = sqrt(v^2 + x^2), without overflow (v, x up to the largest float).
-template <typename T> struct radius {
-    T log_r;    // log R
-    T inv_r;    // 1 / R
-    T r_capped; // min(R, 1e30): only used to choose the number of Debye terms
-    T t2;       // t^2 = v^2 / R^2 = 1 / (1 + z^2)
-};
-template <typename T> LOGBESSEL_INLINE radius<T> make_radius(T v, T x) {
-    const T m = m_max(v, x);
-    const T n = m_min(v, x);
-    const T r = n / m;
-    const T h2 = T(1) + r * r;
-    radius<T> out;
-    out.log_r = m_log(m) + T(0.5) * m_log1p(r * r);
-    out.inv_r = (T(1) / m) / m_sqrt(h2);
-    out.r_capped = (m < T(1e30)) ? m * m_sqrt(h2) : T(1e30);
-    out.t2 = (v >= x) ? T(1) / h2 : (r * r) / h2;
-    return out;
-}
-
 // Sum_{k=1..K} (sign * w)^k P_k(t2), w = 1/R: the Debye correction series, u_k(t)/v^k =
 // P_k(t^2)/R^k (DLMF 10.41.3 for I: sign = +1; 10.41.4 for K: sign = -1). K is the smallest
 // number of terms whose truncation error (first neglected term, bounded by
@@ -170,6 +177,17 @@ template <typename T> LOGBESSEL_INLINE T debye_series(const radius<T> &rd, T sig
         acc = (acc + pk) * sw;
     }
     return acc;
+}
+
+// log1p(t) for the small Debye corrections (|t| <= 0.125/R_D + ... < 0.015): the Taylor
+// series t - t^2/2 + ... to 8 terms (double) / 4 terms (float) when |t| < 2^-7, where the
+// truncation is below 0.01 ulp; the library log1p otherwise. Saves a transcendental call.
+template <typename T> LOGBESSEL_INLINE T log1p_small(T t) {
+    if (m_fabs(t) >= T(0.0078125)) return m_log1p(t);
+    if (sizeof(T) >= 8)
+        return t * (T(1) - t * (T(1.0 / 2) - t * (T(1.0 / 3) - t * (T(1.0 / 4) - t * (T(1.0 / 5) -
+               t * (T(1.0 / 6) - t * (T(1.0 / 7) - t * T(1.0 / 8))))))));
+    return t * (T(1) - t * (T(1.0 / 2) - t * (T(1.0 / 3) - t * T(1.0 / 4))));
 }
 
 // log Gamma(1 + v) for v >= 0. For v < 1/16 the Taylor series

@@ -26,6 +26,7 @@
 
 #include "config.hpp"
 #include "log_common.hpp"
+#include "log_series.hpp"
 
 namespace logbessel {
 namespace detail {
@@ -120,27 +121,54 @@ template <typename T> LOGBESSEL_INLINE T log_kv_temme(T v, T x) {
     const T nf = m_floor(v + T(0.5));
     const int n = static_cast<int>(nf);
     const T mu = v - nf;  // in [-1/2, 1/2)
-    T log_k, rho;
-    if (x <= T(2)) temme_series(mu, x, log_k, rho);
-    else steed_cf2(mu, x, log_k, rho);
-    if (n == 0) return log_k;
-    // forward recurrence on rho_nu = (x/2) K_{nu+1}/K_nu (all terms positive)
+    T log_k_mu, rho;
+    // Temme's series below x = 1/2, Steed's CF2 above. (Temme's series is used up to x = 2
+    // in the literature, but from x ~ 1 its first term turns negative and ~6x cancellation
+    // costs ~8 ulps; CF2 needs more steps at small x but its ratio stays accurate.)
+    if (x <= T(1)) temme_series(mu, x, log_k_mu, rho);
+    else steed_cf2(mu, x, log_k_mu, rho);
+    // Where log K_v is not O(1) the direct product is accurate: no Wronskian needed.
+    // (n = 0 for x outside [0.5, 2.5]: K_mu itself; n >= 1 far from the turning point
+    // x ~ 0.7 v, where all terms of log K_mu + sum log rho + n log(2/x) add up without
+    // cancellation.)
+    const bool direct = (n == 0) ? (x <= T(1) || x >= T(2.5)) : (x <= T(0.2) * v || x >= T(3) * v);
+    if (direct && n == 0) return log_k_mu;
     const T x2 = T(0.25) * x * x;
-    T prod = rho;
+    if (direct) {
+        T prod = rho;
+        T nu_ = mu;
+        for (int k = 1; k < n; ++k) {
+            nu_ += T(1);
+            rho = nu_ + x2 / rho;
+            prod *= rho;  // < 1e38 for the n < 26 (double) / n < 10 (float) used here
+        }
+        return log_k_mu + m_log(prod) + T(n) * (ln2<T>() - m_log(x));
+    }
+    // Forward recurrence of rho_nu = (x/2) K_{nu+1}/K_nu up to nu = v (stable: all terms
+    // positive, errors damped by (x/2)^2 / (rho_{nu-1} rho_nu) < 1 at each step).
     T nu = mu;
-    for (int k = 1; k < n; ++k) {
+    for (int k = 1; k <= n; ++k) {
         nu += T(1);
         rho = nu + x2 / rho;
-        prod *= rho;  // <= n! (x/2 + n)^n-ish: below 1e38 for the n < 26 used here
     }
-    return log_k + m_log(prod) + T(n) * (ln2<T>() - m_log(x));
+    // K_v from the Wronskian I_v K_{v+1} + I_{v+1} K_v = 1/x (DLMF 10.28.2):
+    //     log K_v = -log I_v - log(2 rho_v) - log1p(w),
+    //     w = (x/2) (I_{v+1}/I_v) / rho_v = (x^2/4) S_{v+1} / ((v+1) rho_v S_v),
+    // with log I_v and S_{v+1}/S_v from the power series. Multiplying up K_mu along the
+    // recurrence instead would lose ~R eps near x ~ 0.7 v, where log K_v ~ 0 but log K_mu and
+    // the product of ratios are both O(v); the series prefactor handles that cancellation.
+    T tail, s1;
+    series_sums(v, x, tail, s1);
+    const T log_i = series_prefactor(v, x) + m_log1p(tail);
+    const T w = x2 * s1 / ((v + T(1)) * rho * (T(1) + tail));
+    return -log_i - m_log(T(2) * rho) - m_log1p(w);
 }
 
 // Region 1: Debye expansion in R.
 template <typename T> LOGBESSEL_INLINE T log_kv_debye(T v, T x) {
     const radius<T> rd = make_radius(v, x);
     const T tail = debye_series(rd, T(-1));
-    return T(0.5) * (log_pi_2<T>() - rd.log_r) - debye_v_eta(v, x) + m_log1p(tail);
+    return (T(0.5) * log_pi_2<T>() - T(0.5) * rd.log_r + log1p_small(tail)) - debye_v_eta(v, x, rd);
 }
 
 // v >= 0, 0 < x < inf, both finite.
