@@ -24,6 +24,7 @@ import pathlib
 from fractions import Fraction
 
 import mpmath as mp
+import numpy as np
 
 KMAX = 16  # Debye terms generated (u_1 .. u_KMAX)
 NGAMMA = 28  # Taylor terms of 1/Gamma(1+mu)
@@ -73,6 +74,28 @@ def dd(x: mp.mpf) -> tuple[float, float]:
     return hi, lo
 
 
+def emit_table(w, ctype: str, name: str, values: list[float], per_line: int = 3) -> None:
+    """A table readable from host and device code: a constexpr host array, a __constant__
+    device copy, and an accessor name(i) that picks the right one (reading a __constant__
+    array from a __host__ __device__ function is not allowed on the host side)."""
+    suffix = "f" if ctype == "float" else ""
+    lines = []
+    for i in range(0, len(values), per_line):
+        lines.append("    " + " ".join(f"{v!r}{suffix}," for v in values[i : i + per_line]))
+    body = "\n".join(lines)
+    w(f"constexpr {ctype} {name}_host[{len(values)}] = {{\n{body}\n}};")
+    w("#if defined(__CUDACC__)")
+    w(f"__device__ __constant__ {ctype} {name}_dev[{len(values)}] = {{\n{body}\n}};")
+    w("#endif")
+    w(f"LOGBESSEL_INLINE {ctype} {name}(int i) {{")
+    w("#if defined(__CUDA_ARCH__)")
+    w(f"    return {name}_dev[i];")
+    w("#else")
+    w(f"    return {name}_host[i];")
+    w("#endif")
+    w("}")
+
+
 def main() -> None:
     u = debye_polynomials(KMAX + 1)
     P = [poly_P(u[k], k) for k in range(KMAX + 2)]
@@ -115,63 +138,32 @@ def main() -> None:
     w("LOGBESSEL_HOST_DEVICE constexpr int debye_offset(int k) { return (k * (k + 1)) / 2 - 1; }")
     assert all(offs[k - 1] == (k * (k + 1)) // 2 - 1 for k in range(1, KMAX + 1))
     w(f"constexpr int debye_ncoeffs = {len(flat)};")
-    w("#if defined(__CUDACC__)")
-    w("__device__ __constant__")
-    w("#endif")
-    w("constexpr double debye_coeffs[debye_ncoeffs] = {")
-    for k in range(1, KMAX + 1):
-        vals = flat[offs[k - 1] : offs[k - 1] + k + 1]
-        w(f"    // P_{k} (max |P_{k}| on [0,1] = {M[k]:.3e})")
-        for i in range(0, len(vals), 3):
-            w("    " + " ".join(f"{x!r}," for x in vals[i : i + 3]))
-    w("};")
+    w("// P_k coefficients (max |P_k| on [0, 1]: " + ", ".join(f"{M[k]:.2e}" for k in range(1, KMAX + 1)) + ")")
+    emit_table(w, "double", "debye_coeffs", flat)
     w("// The same values rounded to float, so the float32 path never touches double.")
-    w("#if defined(__CUDACC__)")
-    w("__device__ __constant__")
-    w("#endif")
-    w("constexpr float debye_coeffs_f[debye_ncoeffs] = {")
-    for i in range(0, len(flat), 4):
-        w("    " + " ".join(f"{x!r}f," for x in flat[i : i + 4]))
-    w("};")
+    emit_table(w, "float", "debye_coeffs_f", [float(np.float32(x)) for x in flat], 4)
     w("template <typename T> LOGBESSEL_INLINE T debye_coeff(int i);")
-    w("template <> LOGBESSEL_INLINE double debye_coeff<double>(int i) { return debye_coeffs[i]; }")
-    w("template <> LOGBESSEL_INLINE float debye_coeff<float>(int i) { return debye_coeffs_f[i]; }")
+    w("template <> LOGBESSEL_INLINE double debye_coeff<double>(int i) { return debye_coeffs(i); }")
+    w("template <> LOGBESSEL_INLINE float debye_coeff<float>(int i) { return debye_coeffs_f(i); }")
     w("")
     w("// Smallest R = sqrt(v^2 + x^2) for which the first K Debye terms leave a truncation")
     w("// error below eps/4 (bounded by the first neglected term, M_{K+1} / R^{K+1}).")
     for name, eps in (("double", 2.0**-52), ("float", 2.0**-23)):
         vals = [rmin(eps, K) for K in range(1, KMAX + 1)]
         w(f"// {name}: K = 1..{KMAX}")
-        w(f"constexpr double debye_rmin_{name}[{KMAX}] = {{")
-        for i in range(0, KMAX, 4):
-            w("    " + " ".join(f"{x:.6g}," for x in vals[i : i + 4]))
-        w("};")
+        emit_table(w, "double", f"debye_rmin_{name}", [float(f"{x:.6g}") for x in vals], 4)
     w("")
     w(f"// Taylor coefficients of 1/Gamma(1 + mu) around mu = 0, mu^0 .. mu^{NGAMMA - 1}.")
     w(f"constexpr int rgamma_ncoeffs = {NGAMMA};")
-    w("#if defined(__CUDACC__)")
-    w("__device__ __constant__")
-    w("#endif")
-    w("constexpr double rgamma_taylor[rgamma_ncoeffs] = {")
-    for i in range(0, NGAMMA, 3):
-        w("    " + " ".join(f"{float(c)!r}," for c in gam[i : i + 3]))
-    w("};")
-    w("#if defined(__CUDACC__)")
-    w("__device__ __constant__")
-    w("#endif")
-    w("constexpr float rgamma_taylor_f[rgamma_ncoeffs] = {")
-    for i in range(0, NGAMMA, 4):
-        w("    " + " ".join(f"{float(c)!r}f," for c in gam[i : i + 4]))
-    w("};")
+    emit_table(w, "double", "rgamma_taylor", [float(c) for c in gam])
+    emit_table(w, "float", "rgamma_taylor_f", [float(np.float32(float(c))) for c in gam], 4)
     w("template <typename T> LOGBESSEL_INLINE T rgamma_coeff(int i);")
-    w("template <> LOGBESSEL_INLINE double rgamma_coeff<double>(int i) { return rgamma_taylor[i]; }")
-    w("template <> LOGBESSEL_INLINE float rgamma_coeff<float>(int i) { return rgamma_taylor_f[i]; }")
+    w("template <> LOGBESSEL_INLINE double rgamma_coeff<double>(int i) { return rgamma_taylor(i); }")
+    w("template <> LOGBESSEL_INLINE float rgamma_coeff<float>(int i) { return rgamma_taylor_f(i); }")
     w("")
     w("// Anchor of the double-double Debye exponent (see eta_times_v in log_common.hpp):")
     w("// a0 ~ 1.5088 is the zero of sqrt(1 + a^2)/a - asinh(a); the constants are exact-to-")
     w("// double-double values at the anchor a0_hi + a0_lo.")
-    import numpy as np
-
     for nm, val in (("a0", a0x), ("s0", s0), ("c0", c0)):
         hi, lo = dd(val)
         w(f"constexpr double eta_anchor_{nm}_hi = {hi!r};")

@@ -26,7 +26,7 @@ template <> struct traits<double> {
     // Temme/Steed + recurrence (K) take over there.
     LOGBESSEL_INLINE static constexpr double debye_min_r() { return 26.0; }
     LOGBESSEL_INLINE static constexpr int debye_max_terms() { return 16; }
-    LOGBESSEL_INLINE static double debye_rmin(int k) { return debye_rmin_double[k - 1]; }
+    LOGBESSEL_INLINE static double debye_rmin(int k) { return debye_rmin_double(k - 1); }
     // float-float / double-double anchor of eta (generated)
     LOGBESSEL_INLINE static constexpr double a0_hi() { return eta_anchor_a0_hi; }
     LOGBESSEL_INLINE static constexpr double a0_lo() { return eta_anchor_a0_lo; }
@@ -40,7 +40,7 @@ template <> struct traits<float> {
     // debye_rmin_float[7] = 9.8: eight terms reach eps32/4 from R = 10 on.
     LOGBESSEL_INLINE static constexpr float debye_min_r() { return 10.0f; }
     LOGBESSEL_INLINE static constexpr int debye_max_terms() { return 8; }
-    LOGBESSEL_INLINE static float debye_rmin(int k) { return static_cast<float>(debye_rmin_float[k - 1]); }
+    LOGBESSEL_INLINE static float debye_rmin(int k) { return static_cast<float>(debye_rmin_float(k - 1)); }
     LOGBESSEL_INLINE static constexpr float a0_hi() { return eta_anchor_a0f_hi; }
     LOGBESSEL_INLINE static constexpr float a0_lo() { return eta_anchor_a0f_lo; }
     LOGBESSEL_INLINE static constexpr float s0_hi() { return eta_anchor_s0f_hi; }
