@@ -164,19 +164,49 @@ template <typename T> LOGBESSEL_INLINE T debye_v_eta(T v, T x, const radius<T> &
 // max_{[0,1]}|P_{K+1}| / R^{K+1}) is below eps/4; it falls from 16 (double) at R = 26 to 1
 // for R > 3.6e7. P_k have alternating coefficients up to ~1e6 (k = 16), but they are divided
 // by R^k >= 26^k, so their rounding error stays far below eps.
+template <typename T, int K> LOGBESSEL_INLINE T debye_series_fixed(T t2, T sw) {
+    // Horner in s = t^2 for each P_k, then in (sign * w) over k; constant trip counts so the
+    // compiler unrolls everything into straight-line FMAs.
+    T acc = T(0);
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
+#pragma GCC unroll 16
+#endif
+    for (int k = K; k >= 1; --k) {
+        const int off = debye_offset(k);
+        T pk = debye_coeff<T>(off);
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
+#pragma GCC unroll 16
+#endif
+        for (int j = 1; j <= k; ++j) pk = pk * t2 + debye_coeff<T>(off + j);
+        acc = (acc + pk) * sw;
+    }
+    return acc;
+}
+
 template <typename T> LOGBESSEL_INLINE T debye_series(const radius<T> &rd, T sign) {
     using tr = traits<T>;
     int K = 1;
     while (K < tr::debye_max_terms() && rd.r_capped < tr::debye_rmin(K)) ++K;
     const T sw = sign * rd.inv_r;
-    T acc = T(0);
-    for (int k = K; k >= 1; --k) {
-        const int off = debye_offset(k);
-        T pk = debye_coeff<T>(off);
-        for (int j = 1; j <= k; ++j) pk = pk * rd.t2 + debye_coeff<T>(off + j);
-        acc = (acc + pk) * sw;
+    const T s = rd.t2;
+    switch (K) {
+        case 1: return debye_series_fixed<T, 1>(s, sw);
+        case 2: return debye_series_fixed<T, 2>(s, sw);
+        case 3: return debye_series_fixed<T, 3>(s, sw);
+        case 4: return debye_series_fixed<T, 4>(s, sw);
+        case 5: return debye_series_fixed<T, 5>(s, sw);
+        case 6: return debye_series_fixed<T, 6>(s, sw);
+        case 7: return debye_series_fixed<T, 7>(s, sw);
+        case 8: return debye_series_fixed<T, 8>(s, sw);
+        case 9: return debye_series_fixed<T, 9>(s, sw);
+        case 10: return debye_series_fixed<T, 10>(s, sw);
+        case 11: return debye_series_fixed<T, 11>(s, sw);
+        case 12: return debye_series_fixed<T, 12>(s, sw);
+        case 13: return debye_series_fixed<T, 13>(s, sw);
+        case 14: return debye_series_fixed<T, 14>(s, sw);
+        case 15: return debye_series_fixed<T, 15>(s, sw);
+        default: return debye_series_fixed<T, 16>(s, sw);
     }
-    return acc;
 }
 
 // log1p(t) for the small Debye corrections (|t| <= 0.125/R_D + ... < 0.015): the Taylor
