@@ -123,7 +123,7 @@ template <typename T> LOGBESSEL_INLINE T debye_v_eta(T v, T x, const radius<T> &
         const T a = rd.r;
         return x * (rd.sq - a * m_log1p(a + a * a / (T(1) + rd.sq)));
     }
-    if (v >= T(10) * x) {
+    if (T(0.1) * v >= x) {  // (not v >= 10 x: 10 x overflows near the float max)
         // b = x/v = rd.r <= 0.1: f = sqrt(1 + b^2) - asinh(1/b), |f| >= 2, no cancellation;
         // asinh(1/b) = log((1 + sqrt(1 + b^2)) / b), from separate logs where 1/b overflows.
         const T b = rd.r;

@@ -71,12 +71,13 @@ template <typename T> LOGBESSEL_INLINE T log_iv_negative_order(T v, T x) {
     const T lk = log_kv_positive(v, x);
     const T log_c = m_log(T(2) / pi<T>()) + m_log(m_fabs(s));
     const T b = log_c + lk;  // log |c K_v|
+    // (lo < hi - 100 first: lo - hi itself can overflow for |li|, |b| near the float max)
     if (s > T(0)) {          // log(e^li + e^b)
         const T hi = m_max(li, b), lo = m_min(li, b);
-        return hi + m_log1p(m_exp(lo - hi));
+        return (lo < hi - T(100)) ? hi : hi + m_log1p(m_exp(lo - hi));
     }
     if (b >= li) return limits<T>::nan();  // I_{-v}(x) <= 0
-    return log_sub_exp(li, b);
+    return (b < li - T(100)) ? li : log_sub_exp(li, b);
 }
 
 }  // namespace detail

@@ -54,7 +54,14 @@ template <typename T> LOGBESSEL_INLINE void temme_gammas(T mu, T &g1, T &g2, T &
 // log(2/x) Gamma_2], sigma = mu log(2/x), p_0 = (x/2)^-mu Gamma(1+mu)/2, q_0 = (x/2)^mu
 // Gamma(1-mu)/2, f_k = (k f_{k-1} + p_{k-1} + q_{k-1}) / (k^2 - mu^2), p_k = p_{k-1}/(k - mu),
 // q_k = q_{k-1}/(k + mu). All terms positive; converges like (x^2/4)^k / k!^2.
-template <typename T> LOGBESSEL_INLINE void temme_series(T mu, T x, T &log_k_mu, T &rho) {
+// Outputs (also of steed_cf2): log K_mu, log K_{mu+1}, rho_mu = (x/2) K_{mu+1}/K_mu and
+// (x/2)^2 / rho_mu. For mu < 0 and subnormal x, rho_mu ~ (x/2)^(2|mu|) underflows, so the
+// recurrence starts from log K_{mu+1} and (x/2)^2 / rho_mu, which stay representable.
+template <typename T> struct k_start {
+    T log_k_mu, log_k_mu1, rho, x2_over_rho;
+};
+
+template <typename T> LOGBESSEL_INLINE k_start<T> temme_series(T mu, T x) {
     T g1, g2, rgp, rgm;
     temme_gammas(mu, g1, g2, rgp, rgm);
     const T log_2_over_x = ln2<T>() - m_log(x);  // no 2/x: it overflows for subnormal x
@@ -80,14 +87,18 @@ template <typename T> LOGBESSEL_INLINE void temme_series(T mu, T x, T &log_k_mu,
         sum1 += c * (p - kk * f);
         if (m_fabs(del) < limits<T>::eps() * T(0.5) * m_fabs(sum)) break;
     }
-    log_k_mu = m_log(sum);
-    rho = sum1 / sum;  // (x/2) K_{mu+1}/K_mu = (x/2)(2/x) sum1/sum
+    k_start<T> out;
+    out.log_k_mu = m_log(sum);
+    out.log_k_mu1 = m_log(sum1) + log_2_over_x;  // K_{mu+1} = (2/x) sum1
+    out.rho = sum1 / sum;                          // (x/2)(2/x) sum1/sum; may be subnormal
+    out.x2_over_rho = (x2 == T(0)) ? T(0) : x2 * (sum / sum1);  // finite whenever x2 > 0
+    return out;
 }
 
 // log K_mu(x) and rho_mu for |mu| <= 1/2 and x > 2: Steed's algorithm for the continued
 // fraction CF2 (Thompson & Barnett 1986), K_mu(x) = sqrt(pi/(2x)) e^-x / s, and
 // K_{mu+1}/K_mu = (mu + x + 1/2 - h)/x. Converges in ~25 steps at x = 2, fewer beyond.
-template <typename T> LOGBESSEL_INLINE void steed_cf2(T mu, T x, T &log_k_mu, T &rho) {
+template <typename T> LOGBESSEL_INLINE k_start<T> steed_cf2(T mu, T x) {
     T b = T(2) * (T(1) + x);
     T d = T(1) / b;
     T h = d, delh = d;
@@ -112,8 +123,13 @@ template <typename T> LOGBESSEL_INLINE void steed_cf2(T mu, T x, T &log_k_mu, T 
         if (m_fabs(dels) < limits<T>::eps() * T(0.5) * m_fabs(s)) break;
     }
     h = a1 * h;
-    log_k_mu = T(0.5) * (log_pi_2<T>() - m_log(x)) - x - m_log(s);
-    rho = T(0.5) * (mu + x + T(0.5) - h);
+    k_start<T> out;
+    const T log_x = m_log(x);
+    out.log_k_mu = T(0.5) * (log_pi_2<T>() - log_x) - x - m_log(s);
+    out.rho = T(0.5) * (mu + x + T(0.5) - h);
+    out.log_k_mu1 = out.log_k_mu + m_log(out.rho) + (ln2<T>() - log_x);
+    out.x2_over_rho = T(0.25) * x * x / out.rho;
+    return out;
 }
 
 // Region 2: R < R_D, v >= 0, x > 0.
@@ -121,35 +137,35 @@ template <typename T> LOGBESSEL_INLINE T log_kv_temme(T v, T x) {
     const T nf = m_floor(v + T(0.5));
     const int n = static_cast<int>(nf);
     const T mu = v - nf;  // in [-1/2, 1/2)
-    T log_k_mu, rho;
-    // Temme's series below x = 1/2, Steed's CF2 above. (Temme's series is used up to x = 2
-    // in the literature, but from x ~ 1 its first term turns negative and ~6x cancellation
-    // costs ~8 ulps; CF2 needs more steps at small x but its ratio stays accurate.)
-    if (x <= T(1)) temme_series(mu, x, log_k_mu, rho);
-    else steed_cf2(mu, x, log_k_mu, rho);
-    // Where log K_v is not O(1) the direct product is accurate: no Wronskian needed.
-    // (n = 0 for x outside [0.5, 2.5]: K_mu itself; n >= 1 far from the turning point
-    // x ~ 0.7 v, where all terms of log K_mu + sum log rho + n log(2/x) add up without
-    // cancellation.)
+    // Temme's series up to x = 1, Steed's CF2 above. (Temme's series is used up to x = 2 in
+    // the literature, but from x ~ 1 its first term turns negative and the cancellation costs
+    // up to ~8 ulps at x = 2; CF2 needs more steps at x = 1..2, but stays accurate.)
+    const k_start<T> st = (x <= T(1)) ? temme_series(mu, x) : steed_cf2(mu, x);
+    // Where log K_v is not O(1) the direct product is accurate, no Wronskian needed: n = 0
+    // outside x in (1, 2.5) (K_mu itself), and n >= 1 away from the turning point x ~ 0.7 v,
+    // where log K_{mu+1} + sum log rho + (n-1) log(2/x) adds terms without cancellation.
     const bool direct = (n == 0) ? (x <= T(1) || x >= T(2.5)) : (x <= T(0.2) * v || x >= T(3) * v);
-    if (direct && n == 0) return log_k_mu;
+    if (direct && n == 0) return st.log_k_mu;
     const T x2 = T(0.25) * x * x;
-    if (direct) {
-        T prod = rho;
-        T nu_ = mu;
-        for (int k = 1; k < n; ++k) {
-            nu_ += T(1);
-            rho = nu_ + x2 / rho;
-            prod *= rho;  // < 1e38 for the n < 26 (double) / n < 10 (float) used here
+    // Forward recurrence of rho_nu = (x/2) K_{nu+1}/K_nu (stable for K: all terms positive,
+    // errors damped by (x/2)^2 / (rho_{nu-1} rho_nu) < 1 at each step).
+    T rho = st.rho;
+    if (n >= 1) {
+        T nu = mu + T(1);
+        rho = nu + st.x2_over_rho;  // rho_{mu+1}
+        if (direct) {
+            T prod = T(1);
+            for (int k = 2; k <= n; ++k) {
+                prod *= rho;  // product of rho_{mu+1} .. rho_{v-1}: < 1e38 for n < 26
+                nu += T(1);
+                rho = nu + x2 / rho;
+            }
+            return st.log_k_mu1 + m_log(prod) + T(n - 1) * (ln2<T>() - m_log(x));
         }
-        return log_k_mu + m_log(prod) + T(n) * (ln2<T>() - m_log(x));
-    }
-    // Forward recurrence of rho_nu = (x/2) K_{nu+1}/K_nu up to nu = v (stable: all terms
-    // positive, errors damped by (x/2)^2 / (rho_{nu-1} rho_nu) < 1 at each step).
-    T nu = mu;
-    for (int k = 1; k <= n; ++k) {
-        nu += T(1);
-        rho = nu + x2 / rho;
+        for (int k = 2; k <= n; ++k) {  // up to rho_v
+            nu += T(1);
+            rho = nu + x2 / rho;
+        }
     }
     // K_v from the Wronskian I_v K_{v+1} + I_{v+1} K_v = 1/x (DLMF 10.28.2):
     //     log K_v = -log I_v - log(2 rho_v) - log1p(w),

@@ -23,7 +23,7 @@ template <typename T> LOGBESSEL_INLINE T stirling_remainder(T y) {
 // The series prefactor log[(x/2)^v / Gamma(v+1)] = v log(x/2) - log Gamma(v+1).
 //
 // Near x ~ 0.74 v the two terms (each ~ v log v) cancel while log I_v(x) is only O(log v):
-// at v = 18 the plain form loses ~30 ulps. For v >= 6 (double; 4 in float) we therefore use
+// at v = 18 the plain form loses ~30 ulps. For v >= 6 (double; 2 in float) we therefore use
 // Stirling's formula for Gamma(y), y = v + 1, and regroup:
 //     v log(x/2) - log Gamma(v+1) = v log(e x / (2y)) + 1 - log(2 pi y)/2 - phi(y),
 // where e x/(2y) - 1 is formed in double-double (y = v + 1 from two_sum, the quotient's
@@ -32,7 +32,7 @@ template <typename T> LOGBESSEL_INLINE T stirling_remainder(T y) {
 // directly (log1p(-1 + tiny) would lose the tiny part).
 template <typename T> LOGBESSEL_INLINE T series_prefactor(T v, T x) {
     // v log(x/2) via log(x) - log 2: x/2 would lose a bit for subnormal x.
-    const T stirling_from = (sizeof(T) >= 8) ? T(6) : T(4);
+    const T stirling_from = (sizeof(T) >= 8) ? T(6) : T(2);
     if (v < stirling_from) return v * (m_log(x) - ln2<T>()) - lgamma1p(v);
     T yh, yl;
     two_sum(v, T(1), yh, yl);
