@@ -13,8 +13,22 @@ fast.  Select another profile with ``HYPOTHESIS_PROFILE=<name>``:
 from __future__ import annotations
 
 import os
+import warnings
 
 from hypothesis import HealthCheck, settings
+
+# When a Hypothesis test fails, its pytest plugin imports hypothesis.extra._patching (to print
+# an @example patch), which imports libcst, which with some versions of its dependencies emits
+# a DeprecationWarning (mypy_extensions.TypedDict) at import time. Under the project's
+# `filterwarnings = error` that warning, raised inside a reporting hook, turns every genuine
+# test failure into a pytest INTERNALERROR. Import it once here, quietly, so the failure is
+# reported normally.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    try:
+        import hypothesis.extra._patching  # noqa: F401
+    except ImportError:  # libcst not installed: the plugin then skips the patch silently
+        pass
 
 _COMMON = dict(
     deadline=None,

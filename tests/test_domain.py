@@ -12,7 +12,9 @@ The rules (also stated in the docstrings):
 * v = +-inf together with x = +inf is undefined (the two limits disagree) -> nan.
 * log_kv is even in v; log_iv(-n, x) = log_iv(n, x) for integer n; for negative non-integer
   v, I_v(x) = I_|v|(x) + (2/pi) sin(|v| pi) K_|v|(x) may be negative: nan there.
-* No floating-point warning (overflow, divide, invalid, underflow) for any input.
+* No floating-point warning (overflow, divide, invalid, underflow) for any input: checked
+  by the test_no_fp_warning_* tests and test_whole_range_is_finite; the other tests here
+  ignore flags so that they report only on values.
 """
 
 from __future__ import annotations
@@ -33,13 +35,20 @@ func_param = pytest.mark.parametrize("f", FUNCS, ids=lambda f: f.__name__)
 dtype_param = pytest.mark.parametrize("dtype", FLOATS, ids=lambda d: np.dtype(d).name)
 
 
-def call(f, v, x, dtype):
-    """f on inputs converted to ``dtype``, with every floating-point warning an error.
+def call(f, v, x, dtype, strict=False):
+    """f on inputs converted to ``dtype`` (outside any errstate: a Python 1e300 -> float32 is
+    not the ufunc's business).
 
-    The conversion happens outside the errstate (a Python 1e300 -> float32 is not the
-    ufunc's business), the call inside it."""
+    strict=True: every floating-point flag raised by the ufunc is an error, and the offending
+    inputs are named. The tests about values call with strict=False (flags ignored), so that
+    a stray flag and a wrong value are reported by different tests."""
     v = np.asarray(v, dtype=dtype)
     x = np.asarray(x, dtype=dtype)
+    if not strict:
+        with np.errstate(all="ignore"):
+            r = f(v, x)
+        assert np.asarray(r).dtype == dtype
+        return r
     try:
         r = _strict(f, v, x)
     except (FloatingPointError, RuntimeWarning) as exc:
@@ -50,13 +59,42 @@ def call(f, v, x, dtype):
             try:
                 _strict(f, vi, xi)
             except (FloatingPointError, RuntimeWarning) as e:
+                if _genuine_overflow(f, vi, xi, dtype, str(e)):
+                    continue  # documented: like np.exp, a result beyond the float range warns
                 culprits.append((float(vi), float(xi), str(e)))
+        if not culprits:
+            with np.errstate(all="ignore"):
+                r = f(v, x)
+            assert np.asarray(r).dtype == dtype
+            return r
         raise AssertionError(
             f"{f.__name__} {np.dtype(dtype).name}: {exc!r}; {len(culprits)} offending (v, x), "
             f"first ones: {culprits[:8]}"
         ) from exc
     assert np.asarray(r).dtype == dtype
     return r
+
+
+def _genuine_overflow(f, v, x, dtype, message: str) -> bool:
+    """True when the flag is 'overflow', the output is +-inf and the true |log f| exceeds the
+    dtype's largest float (the documented policy: such a result is +-inf with NumPy's overflow
+    warning, as np.exp(1000.0) gives). The true magnitude is bounded below, for 0 < x < |v|, by
+    the leading Debye terms |v eta| - log(2 pi R)/2 - 1 (DLMF 10.41.3/4; the correction factor's
+    log is far below 1 there), evaluated in mpmath so that nothing overflows."""
+    if "overflow" not in message:
+        return False
+    with np.errstate(all="ignore"):
+        out = float(f(np.asarray(v, dtype=dtype), np.asarray(x, dtype=dtype)))
+    if not np.isinf(out):
+        return False
+    av, fx = abs(float(v)), float(x)
+    if not (np.isfinite(av) and np.isfinite(fx)) or not (0.0 < fx < av):
+        return False
+    V, X = mpmath.mpf(av), mpmath.mpf(fx)
+    R = mpmath.sqrt(V * V + X * X)
+    v_eta = R - V * mpmath.asinh(V / X)
+    lower = abs(v_eta) - mpmath.log(2 * mpmath.pi * R) / 2 - 1
+    return lower > float(np.finfo(dtype).max)
 
 
 def _strict(f, v, x):
@@ -117,7 +155,7 @@ def _is_int(v):
 def test_no_fp_warning_on_edge_grid(f, dtype):
     vals = edge_values(dtype)
     v, x = outer(vals, vals, dtype)
-    r = call(f, v, x, dtype)
+    r = call(f, v, x, dtype, strict=True)
     assert r.shape == v.shape
     # every result is a float of the loop's type: nan, +-inf or finite, nothing else to check
     # here; but nan must come only from the documented cases
@@ -131,13 +169,18 @@ def test_no_fp_warning_on_edge_grid(f, dtype):
 @func_param
 @dtype_param
 def test_no_fp_warning_on_random_bit_patterns(f, dtype):
-    """Every exponent and mantissa pattern, nans with payloads and subnormals included."""
+    """Every exponent and mantissa pattern, nans with payloads and subnormals included.
+
+    Signalling nans are made quiet first: NumPy's own ufuncs and casts raise 'invalid' on a
+    signalling nan (IEEE 754 says they must), so no caller can expect otherwise from us;
+    test_signalling_nan_gives_nan checks the value for them."""
     n = 1 << 15
     rng = np.random.default_rng(20240601)
     utype = np.uint32 if dtype == np.float32 else np.uint64
     bits = rng.integers(0, np.iinfo(utype).max, size=(2, n), dtype=utype, endpoint=True)
+    bits[np.isnan(bits.view(dtype))] |= _quiet_bit(dtype)
     v, x = bits.view(dtype)
-    r = call(f, v, x, dtype)
+    r = call(f, v, x, dtype, strict=True)
     # positive finite arguments with moderate orders give finite results
     ok = (x > 0) & np.isfinite(x) & (np.abs(v) <= 1e6)
     if f is log_iv:
@@ -145,15 +188,39 @@ def test_no_fp_warning_on_random_bit_patterns(f, dtype):
     assert np.isfinite(r[ok]).all()
 
 
+def _quiet_bit(dtype):
+    nmant = np.finfo(dtype).nmant
+    utype = np.uint32 if dtype == np.float32 else np.uint64
+    return utype(1) << utype(nmant - 1)
+
+
+@func_param
+@dtype_param
+def test_signalling_nan_gives_nan(f, dtype):
+    utype = np.uint32 if dtype == np.float32 else np.uint64
+    inf_bits = np.array(np.inf, dtype=dtype).view(utype)
+    snan = (inf_bits | utype(1)).view(dtype)[()]  # exponent all ones, quiet bit clear
+    assert np.isnan(snan)
+    vals = edge_values(dtype)
+    assert np.isnan(call(f, snan, vals, dtype)).all()
+    assert np.isnan(call(f, vals, snan, dtype)).all()
+
+
 @func_param
 @dtype_param
 def test_no_fp_warning_in_scalar_calls(f, dtype):
+    """Scalar calls take a different path through NumPy (no inner loop over many elements)."""
+    culprits = []
     for v in edge_values(dtype)[::3]:
         for x in edge_values(dtype)[::4]:
-            with np.errstate(all="raise"), warnings.catch_warnings():
-                warnings.simplefilter("error")
-                r = f(v, x)
-            assert type(r) is dtype
+            try:
+                r = _strict(f, v, x)
+            except (FloatingPointError, RuntimeWarning) as e:
+                if not _genuine_overflow(f, v, x, dtype, str(e)):
+                    culprits.append((float(v), float(x), str(e)))
+            else:
+                assert type(r) is dtype
+    assert not culprits, culprits[:8]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -376,8 +443,8 @@ def test_negative_order_points_cover_both_signs():
 def _whole_range_grid(dtype):
     fi = np.finfo(dtype)
     v = np.r_[
-        0.0, float(fi.smallest_subnormal),
-        log_grid(float(fi.smallest_normal), 1e8, 100, np.float64),
+        0.0, float(fi.smallest_subnormal), float(fi.smallest_normal), 1e-30, 1e-15,
+        log_grid(1e-6, 1e8, 100, np.float64),
         np.arange(0.5, 10.5, 0.5),
     ].astype(dtype)
     x = log_grid(float(fi.smallest_subnormal), float(fi.max), 500, dtype)
@@ -393,7 +460,7 @@ def _rtol(dtype):
 def test_whole_range_is_finite(f, dtype):
     v, x = _whole_range_grid(dtype)
     assert x.min() == np.finfo(dtype).smallest_subnormal and x.max() == np.finfo(dtype).max
-    r = call(f, v, x, dtype)
+    r = call(f, v, x, dtype, strict=True)
     bad = ~np.isfinite(r)
     assert not bad.any(), f"{bad.sum()} non-finite, e.g. {list(zip(v[bad][:5], x[bad][:5]))}"
 
@@ -422,7 +489,7 @@ def test_whole_range_large_x_asymptotics(f, dtype):
             approx = x64 - 0.5 * (np.log(2 * np.pi) + np.log(x64))
         else:
             approx = -x64 + 0.5 * (np.log(np.pi / 2) - np.log(x64))
-    _check_asymptotic(r, approx, mask, v64, x64, min_points=1000)
+    _check_asymptotic(r, approx, mask, v64, x64, min_points=5000)
 
 
 @dtype_param
@@ -436,7 +503,7 @@ def test_whole_range_small_x_log_iv(dtype):
         q = x64 * x64 / 4
         mask = q / (v64 + 1) <= 1e-8
         approx = v64 * (np.log(x64) - np.log(2.0)) - special.gammaln(v64 + 1)
-    _check_asymptotic(r, approx, mask, v64, x64, min_points=10000)
+    _check_asymptotic(r, approx, mask, v64, x64, min_points=5000)
 
 
 @dtype_param
@@ -461,7 +528,7 @@ def test_whole_range_small_x_log_kv(dtype):
         )
         mask = (v64 > 0) & (q > 0) & (b <= 1e-8)
         approx = special.gammaln(v64) - np.log(2.0) + v64 * (np.log(2.0) - np.log(x64))
-    _check_asymptotic(r, approx, mask, v64, x64, min_points=10000)
+    _check_asymptotic(r, approx, mask, v64, x64, min_points=5000)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """The NumPy-ufunc contract of ``logbessel.log_iv`` and ``logbessel.log_kv``.
 
-Nothing here depends on the values being right (that is test_domain.py / test_properties.py):
-these tests compare the ufuncs with *themselves* (strided vs contiguous, array vs scalar calls,
-numpy vs dask vs xarray, one process vs several), so they hold for any deterministic kernel.
+Apart from test_docstring_examples_run, nothing here depends on the values being right (that
+is test_domain.py / test_properties.py): these tests compare the ufuncs with *themselves*
+(strided vs contiguous, array vs scalar calls, numpy vs dask vs xarray, one process vs several),
+so they hold for any deterministic kernel.
 """
 
 from __future__ import annotations
@@ -120,8 +121,8 @@ def test_docstring(f):
 
 @func_param
 def test_docstring_examples_run(f):
-    """The numbers printed in the Examples section are what the ufunc returns (to the digits
-    shown). Fails until the real kernels land."""
+    """The numbers printed in the Examples section are what the ufunc returns, to the digits
+    shown before the '...' (doctest ELLIPSIS style)."""
     doc = f.__doc__
     examples = re.findall(
         r">>> float\(logbessel\.(\w+)\(([^)]*)\)\)[^\n]*\n\s*([-0-9.]+)\.\.\.", doc
@@ -248,7 +249,8 @@ def test_resolve_dtypes(f):
     assert f.resolve_dtypes((f4, f4, None)) == (f4, f4, f4)
     assert f.resolve_dtypes((f8, f8, None)) == (f8, f8, f8)
     assert f.resolve_dtypes((f4, f8, None)) == (f8, f8, f8)
-    assert f.resolve_dtypes((float, f4, None)) == (f4, f4, f4)  # NEP 50: Python float is weak
+    if np.lib.NumpyVersion(np.__version__) >= "2.0.0":
+        assert f.resolve_dtypes((float, f4, None)) == (f4, f4, f4)  # NEP 50: weak Python float
 
 
 # ---------------------------------------------------------------------------------------------
@@ -288,6 +290,8 @@ PROMOTION_CASES = [
     "v, x, expected", [c[1:] for c in PROMOTION_CASES], ids=[c[0] for c in PROMOTION_CASES]
 )
 def test_nep50_promotion(f, v, x, expected):
+    if np.lib.NumpyVersion(np.__version__) < "2.0.0":
+        pytest.skip("NEP 50 promotion is the NumPy >= 2 behaviour")
     r = f(v, x)
     assert r.dtype == expected
     # and the values are those of the selected loop on the converted inputs
@@ -399,7 +403,8 @@ def test_large_array_equals_scalar_calls(f, in_dtype):
 @pytest.mark.parametrize("protocol", range(2, pickle.HIGHEST_PROTOCOL + 1))
 def test_pickle_round_trip_is_identity(f, protocol):
     data = pickle.dumps(f, protocol=protocol)
-    assert f.__name__.encode() in data  # pickled by reference (module + name)
+    # pickled by reference: module + name, no code or data
+    assert b"logbessel" in data and f.__name__.encode() in data and len(data) < 100
     assert pickle.loads(data) is f
 
 
@@ -463,7 +468,9 @@ def test_dask_is_lazy_and_matches_numpy(f, dtype):
     v, x = _inputs(12 * 10, dtype)
     x = x.reshape(12, 10)
     counter = _CountingBlocks()
-    dx = da.from_array(x, chunks=(5, 4)).map_blocks(counter, dtype=dtype, meta=np.empty((0, 0), dtype))
+    dx = da.from_array(x, chunks=(5, 4)).map_blocks(
+        counter, dtype=dtype, meta=np.empty((0, 0), dtype)
+    )
     r = f(dtype(2.5), dx)
     assert isinstance(r, da.Array)
     assert counter.calls == 0  # nothing computed yet

@@ -5,8 +5,10 @@ namespace logbessel::docs {
 
 inline const char *const log_iv = R"doc(Natural logarithm of the modified Bessel function of the first kind, log I_v(x).
 
-Computed entirely in log space, so it never overflows or underflows: log I_v(x) is finite
-for every finite v and every x > 0, from the smallest subnormal to the largest float.
+Computed entirely in log space, so no intermediate overflows or underflows: log I_v(x) is
+finite for every x > 0 (from the smallest subnormal to the largest float) and every finite v
+for which the true value fits the float range. Only a result beyond the largest float (e.g.
+v ~ 1e308 with tiny x) is returned as -inf with NumPy's overflow warning, as np.exp does.
 
 Parameters
 ----------
@@ -48,8 +50,11 @@ Examples
 
 inline const char *const log_kv = R"doc(Natural logarithm of the modified Bessel function of the second kind, log K_v(x).
 
-Computed entirely in log space, so it never overflows or underflows: log K_v(x) is finite
-for every finite v and every finite x > 0, from the smallest subnormal to the largest float.
+Computed entirely in log space, so no intermediate overflows or underflows: log K_v(x) is
+finite for every finite x > 0 (from the smallest subnormal to the largest float) and every
+finite v for which the true value fits the float range. Only a result beyond the largest
+float (e.g. |v| ~ 1e308 with tiny x) is returned as +inf with NumPy's overflow warning, as
+np.exp does.
 
 Parameters
 ----------
