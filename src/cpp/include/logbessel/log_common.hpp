@@ -165,22 +165,36 @@ template <typename T> LOGBESSEL_INLINE T debye_v_eta(T v, T x, const radius<T> &
 // for R > 3.6e7. P_k have alternating coefficients up to ~1e6 (k = 16), but they are divided
 // by R^k >= 26^k, so their rounding error stays far below eps.
 template <typename T, int K> LOGBESSEL_INLINE T debye_series_fixed(T t2, T sw) {
-    // Horner in s = t^2 for each P_k, then in (sign * w) over k; constant trip counts so the
-    // compiler unrolls everything into straight-line FMAs.
-    T acc = T(0);
+    // sum_{k=1..K} P_k(s) sw^k. The P_k are independent Horner chains in s = t^2; the sum over
+    // k runs as two interleaved Horner chains in sw^2 (odd and even k), which halves the
+    // serial dependency chain compared to one Horner pass over k. Constant trip counts, so
+    // the compiler unrolls everything into straight-line (fused) multiply-adds.
+    T p[K + 1];
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
 #pragma GCC unroll 16
 #endif
-    for (int k = K; k >= 1; --k) {
+    for (int k = 1; k <= K; ++k) {
         const int off = debye_offset(k);
         T pk = debye_coeff<T>(off);
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
 #pragma GCC unroll 16
 #endif
         for (int j = 1; j <= k; ++j) pk = pk * t2 + debye_coeff<T>(off + j);
-        acc = (acc + pk) * sw;
+        p[k] = pk;
     }
-    return acc;
+    const T sw2 = sw * sw;
+    T odd = T(0), even = T(0);
+    constexpr int k_odd_top = (K % 2 == 1) ? K : K - 1;
+    constexpr int k_even_top = (K % 2 == 0) ? K : K - 1;
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
+#pragma GCC unroll 16
+#endif
+    for (int k = k_odd_top; k >= 1; k -= 2) odd = odd * sw2 + p[k];     // sum P_k sw^(k-1), k odd
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
+#pragma GCC unroll 16
+#endif
+    for (int k = k_even_top; k >= 2; k -= 2) even = even * sw2 + p[k];  // sum P_k sw^(k-2), k even
+    return sw * (odd + sw * even);
 }
 
 template <typename T> LOGBESSEL_INLINE T debye_series(const radius<T> &rd, T sign) {
