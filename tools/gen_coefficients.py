@@ -26,7 +26,7 @@ from fractions import Fraction
 import mpmath as mp
 import numpy as np
 
-KMAX = 16  # Debye terms generated (u_1 .. u_KMAX)
+KMAX = 20  # Debye terms generated (u_1 .. u_KMAX)
 NGAMMA = 28  # Taylor terms of 1/Gamma(1+mu)
 
 

@@ -21,11 +21,12 @@ namespace detail {
 template <typename T> struct traits;
 
 template <> struct traits<double> {
-    // Below this R = sqrt(v^2 + x^2) the Debye expansion with at most 16 terms cannot reach
-    // eps/4 (coefficients.hpp: debye_rmin_double[15] = 25.7); the power series (I) and
+    // Below this R = sqrt(v^2 + x^2) the Debye expansion with at most 20 terms cannot reach
+    // eps/4 (coefficients.hpp: debye_rmin_double[19] = 21.1; the expansion is asymptotic,
+    // more terms would gain little: 25 terms still need R > 18); the power series (I) and
     // Temme/Steed + recurrence (K) take over there.
-    LOGBESSEL_INLINE static constexpr double debye_min_r() { return 26.0; }
-    LOGBESSEL_INLINE static constexpr int debye_max_terms() { return 16; }
+    LOGBESSEL_INLINE static constexpr double debye_min_r() { return 21.5; }
+    LOGBESSEL_INLINE static constexpr int debye_max_terms() { return 20; }
     LOGBESSEL_INLINE static double debye_rmin(int k) { return debye_rmin_double(k - 1); }
     // float-float / double-double anchor of eta (generated)
     LOGBESSEL_INLINE static constexpr double a0_hi() { return eta_anchor_a0_hi; }
@@ -161,9 +162,9 @@ template <typename T> LOGBESSEL_INLINE T debye_v_eta(T v, T x, const radius<T> &
 // Sum_{k=1..K} (sign * w)^k P_k(t2), w = 1/R: the Debye correction series, u_k(t)/v^k =
 // P_k(t^2)/R^k (DLMF 10.41.3 for I: sign = +1; 10.41.4 for K: sign = -1). K is the smallest
 // number of terms whose truncation error (first neglected term, bounded by
-// max_{[0,1]}|P_{K+1}| / R^{K+1}) is below eps/4; it falls from 16 (double) at R = 26 to 1
-// for R > 3.6e7. P_k have alternating coefficients up to ~1e6 (k = 16), but they are divided
-// by R^k >= 26^k, so their rounding error stays far below eps.
+// max_{[0,1]}|P_{K+1}| / R^{K+1}) is below eps/4; it falls from 20 (double) at R = 21.5 to 1
+// for R > 3.6e7. P_k have alternating coefficients up to ~1e11 (k = 20), but they are divided
+// by R^k >= 21.5^k, so their rounding error stays far below eps.
 template <typename T, int K> LOGBESSEL_INLINE T debye_series_fixed(T t2, T sw) {
     // sum_{k=1..K} P_k(s) sw^k. The P_k are independent Horner chains in s = t^2; the sum over
     // k runs as two interleaved Horner chains in sw^2 (odd and even k), which halves the
@@ -171,13 +172,13 @@ template <typename T, int K> LOGBESSEL_INLINE T debye_series_fixed(T t2, T sw) {
     // the compiler unrolls everything into straight-line (fused) multiply-adds.
     T p[K + 1];
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
-#pragma GCC unroll 16
+#pragma GCC unroll 20
 #endif
     for (int k = 1; k <= K; ++k) {
         const int off = debye_offset(k);
         T pk = debye_coeff<T>(off);
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
-#pragma GCC unroll 16
+#pragma GCC unroll 20
 #endif
         for (int j = 1; j <= k; ++j) pk = pk * t2 + debye_coeff<T>(off + j);
         p[k] = pk;
@@ -187,30 +188,34 @@ template <typename T, int K> LOGBESSEL_INLINE T debye_series_fixed(T t2, T sw) {
     constexpr int k_odd_top = (K % 2 == 1) ? K : K - 1;
     constexpr int k_even_top = (K % 2 == 0) ? K : K - 1;
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
-#pragma GCC unroll 16
+#pragma GCC unroll 20
 #endif
     for (int k = k_odd_top; k >= 1; k -= 2) odd = odd * sw2 + p[k];     // sum P_k sw^(k-1), k odd
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
-#pragma GCC unroll 16
+#pragma GCC unroll 20
 #endif
     for (int k = k_even_top; k >= 2; k -= 2) even = even * sw2 + p[k];  // sum P_k sw^(k-2), k even
     return sw * (odd + sw * even);
 }
 
 template <typename T> LOGBESSEL_INLINE T debye_series(const radius<T> &rd, T sign) {
-    // Three fixed term counts instead of the exact minimum: with random inputs an exact,
-    // data-dependent K costs a mispredicted branch per element, more than the few extra FMAs.
-    // double: 8 terms from R >= 91.3, 12 from R >= 44.1, 16 below (down to R_D = 26);
-    // float:  4 terms from R >= 23.8, 6 from R >= 12.9, 8 below (down to R_D = 10).
+    // A few fixed term counts instead of the exact minimum: with random inputs an exact,
+    // data-dependent K costs a mispredicted branch per element, more than the extra FMAs.
+    // double: 8 terms from R >= 91.3, 12 from 44.1, 16 from 25.7, 20 below (R_D = 21.5);
+    // float:  4 terms from R >= 23.8, 6 from 12.9, 8 below (R_D = 10).
     using tr = traits<T>;
     constexpr int k_max = tr::debye_max_terms();
-    constexpr int k_mid = (k_max * 3) / 4;
-    constexpr int k_low = k_max / 2;
     const T sw = sign * rd.inv_r;
     const T s = rd.t2;
-    if (rd.r_capped >= tr::debye_rmin(k_low)) return debye_series_fixed<T, k_low>(s, sw);
-    if (rd.r_capped >= tr::debye_rmin(k_mid)) return debye_series_fixed<T, k_mid>(s, sw);
-    return debye_series_fixed<T, k_max>(s, sw);
+    if (k_max == 20) {
+        if (rd.r_capped >= tr::debye_rmin(8)) return debye_series_fixed<T, 8>(s, sw);
+        if (rd.r_capped >= tr::debye_rmin(12)) return debye_series_fixed<T, 12>(s, sw);
+        if (rd.r_capped >= tr::debye_rmin(16)) return debye_series_fixed<T, 16>(s, sw);
+        return debye_series_fixed<T, 20>(s, sw);
+    }
+    if (rd.r_capped >= tr::debye_rmin(4)) return debye_series_fixed<T, 4>(s, sw);
+    if (rd.r_capped >= tr::debye_rmin(6)) return debye_series_fixed<T, 6>(s, sw);
+    return debye_series_fixed<T, 8>(s, sw);
 }
 
 // log1p(t) for the small Debye corrections (|t| <= 0.125/R_D + ... < 0.015): the Taylor

@@ -2,7 +2,7 @@
 //
 // Regions (v >= 0; R = sqrt(v^2 + x^2)):
 //
-//  1. R >= R_D (26 in double, 10 in float): Debye uniform expansion (DLMF 10.41.3) in R,
+//  1. R >= R_D (21.5 in double, 10 in float): Debye uniform expansion (DLMF 10.41.3) in R,
 //         log I_v(x) = v eta - (log(2 pi) + log R)/2 + log(1 + sum_k P_k(t^2) / R^k),
 //     1..16 terms chosen from R (log_common.hpp). Uniform in x/v: it covers v -> infinity at
 //     any x and x -> infinity at any v (there it is the Hankel expansion DLMF 10.40.1
@@ -14,7 +14,7 @@
 //         log I_v(x) = v log(x/2) - log Gamma(v+1) + log1p(S - 1).
 //     All terms are positive; the tail S - 1 is summed on its own and passed to log1p, so
 //     log I_0(x) ~ x^2/4 keeps full relative accuracy for tiny x (where log(ive(0,x)) + x
-//     loses every digit). At most ~45 terms (x < 26). Accuracy: a few ulps.
+//     loses every digit). At most ~40 terms (x < 21.5). Accuracy: a few ulps.
 //
 //  Negative non-integer order: I_{-v}(x) = I_v(x) + (2/pi) sin(v pi) K_v(x) (DLMF 10.27.2),
 //  combined in log space; nan where the combination is <= 0.
@@ -28,7 +28,7 @@
 namespace logbessel {
 namespace detail {
 
-// Region 2: power series, R < R_D (so x < 26, v < 26 in double).
+// Region 2: power series, R < R_D (so x, v < 21.5 in double).
 template <typename T> LOGBESSEL_INLINE T log_iv_series(T v, T x) {
     const T q = T(0.25) * x * x;
     T term = T(1), tail = T(0);

@@ -2,7 +2,7 @@
 //
 // Regions (v >= 0 after K_{-v} = K_v; R = sqrt(v^2 + x^2)):
 //
-//  1. R >= R_D (26 in double, 10 in float): Debye uniform expansion (DLMF 10.41.4) written in R,
+//  1. R >= R_D (21.5 in double, 10 in float): Debye uniform expansion (DLMF 10.41.4) written in R,
 //         log K_v(x) = (log(pi/2) - log R)/2 - v eta + log(1 + sum_k (-1)^k P_k(t^2) / R^k),
 //     with 1..16 terms chosen from R (log_common.hpp). Uniform in x/v, so it also covers
 //     x -> 0 at large v (where K_v overflows) and x -> infinity at any v (where it reduces to
@@ -21,7 +21,7 @@
 //     x down to the smallest subnormal, the recurrence runs on the scaled ratios
 //       rho_nu = (x/2) K_{nu+1} / K_nu = nu + (x/2)^2 / rho_{nu-1},
 //     and log K_v = log K_mu + sum log rho + n log(2/x). Accuracy: a few ulps (errors grow
-//     slowly, ~sqrt(n) eps, along the n <= 26 recurrence steps).
+//     slowly, ~sqrt(n) eps, along the n <= 22 recurrence steps).
 #pragma once
 
 #include "config.hpp"
@@ -156,7 +156,7 @@ template <typename T> LOGBESSEL_INLINE T log_kv_temme(T v, T x) {
         if (direct) {
             T prod = T(1);
             for (int k = 2; k <= n; ++k) {
-                prod *= rho;  // product of rho_{mu+1} .. rho_{v-1}: < 1e38 for n < 26
+                prod *= rho;  // product of rho_{mu+1} .. rho_{v-1}: < 1e38 for n <= 22
                 nu += T(1);
                 rho = nu + x2 / rho;
             }

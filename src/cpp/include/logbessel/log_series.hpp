@@ -57,7 +57,7 @@ template <typename T> LOGBESSEL_INLINE T series_prefactor(T v, T x) {
 // The power series S_v - 1 = sum_{k>=1} (x^2/4)^k / (k! (v+1)_k) and, alongside at the cost
 // of one more multiply-add per term, S_{v+1} (used for I_{v+1}/I_v by log K, log_kv.hpp).
 // All terms positive; stops when the term falls below eps/2 of the sum (<= ~45 terms for
-// x < 26 in double, ~20 for x < 10 in float).
+// x < 21.5 in double, ~20 for x < 10 in float).
 template <typename T> LOGBESSEL_INLINE void series_sums(T v, T x, T &tail_v, T &s_v1) {
     const T q = T(0.25) * x * x;  // may underflow to 0 for tiny x: then S = 1 exactly
     T term = T(1), term1 = T(1), tail = T(0), tail1 = T(0);
