@@ -82,11 +82,14 @@ def emit_table(w, ctype: str, name: str, values: list[float], per_line: int = 3)
     lines = []
     for i in range(0, len(values), per_line):
         lines.append("    " + " ".join(f"{v!r}{suffix}," for v in values[i : i + per_line]))
-    body = "\n".join(lines)
-    w(f"constexpr {ctype} {name}_host[{len(values)}] = {{\n{body}\n}};")
+    body = " \\\n".join(lines)
+    macro = f"LOGBESSEL_TABLE_{name.upper()}"
+    w(f"#define {macro} {{ \\\n{body} \\\n}}")
+    w(f"constexpr {ctype} {name}_host[{len(values)}] = {macro};")
     w("#if defined(__CUDACC__)")
-    w(f"__device__ __constant__ {ctype} {name}_dev[{len(values)}] = {{\n{body}\n}};")
+    w(f"__device__ __constant__ {ctype} {name}_dev[{len(values)}] = {macro};")
     w("#endif")
+    w(f"#undef {macro}")
     w(f"LOGBESSEL_INLINE {ctype} {name}(int i) {{")
     w("#if defined(__CUDA_ARCH__)")
     w(f"    return {name}_dev[i];")
