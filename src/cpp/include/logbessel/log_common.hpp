@@ -57,6 +57,20 @@ template <typename T> LOGBESSEL_INLINE constexpr T log_pi_2() { return T(0.45158
 template <typename T> LOGBESSEL_INLINE constexpr T pi() { return T(3.14159265358979323846264338327950288); }
 template <typename T> LOGBESSEL_INLINE constexpr T euler_gamma() { return T(0.577215664901532860606512090082402431); }
 
+// log 2 = ln2_hi + ln2_lo with ln2_hi short enough that e * ln2_hi is exact for every binary
+// exponent e of the type (the split used by fdlibm's log).
+template <typename T> LOGBESSEL_INLINE constexpr T ln2_hi();
+template <> LOGBESSEL_INLINE constexpr double ln2_hi<double>() { return 6.93147180369123816490e-01; }
+template <> LOGBESSEL_INLINE constexpr float ln2_hi<float>() { return 0.693145751953125f; }
+template <typename T> LOGBESSEL_INLINE constexpr T ln2_lo();
+template <> LOGBESSEL_INLINE constexpr double ln2_lo<double>() { return 1.9082149292705877e-10; }
+template <> LOGBESSEL_INLINE constexpr float ln2_lo<float>() { return 1.4286068203094173e-06f; }
+
+// A value carried as an unevaluated sum hi + lo (|lo| << |hi|).
+template <typename T> struct two_part {
+    T hi, lo;
+};
+
 // ---------------------------------------------------------------------------------------
 // Error-free transformations (Knuth two-sum, fma-based two-product).
 // ---------------------------------------------------------------------------------------
@@ -73,7 +87,8 @@ template <typename T> LOGBESSEL_INLINE void two_prod(T a, T b, T &p, T &e) {
 // Geometry shared by the pieces of the Debye expansion: with m = max(v, x), n = min(v, x),
 // r = n/m; R = m sqrt(1 + r^2) is never formed where it could overflow.
 template <typename T> struct radius {
-    T log_r;    // log R
+    T log_r_hi; // log R = log_r_hi + log_r_lo, log_r_hi = e ln2_hi exactly (see make_radius)
+    T log_r_lo;
     T inv_r;    // 1 / R
     T r_capped; // min(R, 1e30): only used to choose the number of Debye terms
     T t2;       // t^2 = v^2 / R^2 = 1 / (1 + z^2)
@@ -88,8 +103,13 @@ template <typename T> LOGBESSEL_INLINE radius<T> make_radius(T v, T x) {
     const T r2 = out.r * out.r;
     const T h2 = T(1) + r2;
     out.sq = m_sqrt(h2);
-    // one log where m^2 cannot overflow (either form is within ~1 ulp of log R)
-    out.log_r = (m < T(1e18)) ? T(0.5) * m_log(m * m * h2) : m_log(m) + T(0.5) * m_log1p(r2);
+    // log R = e ln2 + log(f sqrt(1 + r^2)) with m = f 2^e, f in [1/2, 1): the large part
+    // e ln2_hi is exact and only the O(1) remainder is rounded, so log R carries an absolute
+    // error of ~eps instead of ~eps log R (which matters where log I ~ 0 at large R).
+    int e;
+    const T f = m_frexp(m, &e);
+    out.log_r_hi = T(e) * ln2_hi<T>();
+    out.log_r_lo = T(0.5) * m_log(f * f * h2) + T(e) * ln2_lo<T>();
     out.inv_r = (T(1) / m) / out.sq;  // m >= R_D / sqrt(2) > 1: no overflow
     out.r_capped = (m < T(1e30)) ? m * out.sq : T(1e30);
     out.t2 = (v >= x) ? T(1) / h2 : r2 / h2;
@@ -116,13 +136,13 @@ template <typename T> LOGBESSEL_INLINE radius<T> make_radius(T v, T x) {
 // few eps for every a in the band. Outside the band f (or g) has no cancellation: the
 // relative error is below ~2 eps.
 // ---------------------------------------------------------------------------------------
-template <typename T> LOGBESSEL_INLINE T debye_v_eta(T v, T x, const radius<T> &rd) {
+template <typename T> LOGBESSEL_INLINE two_part<T> debye_v_eta(T v, T x, const radius<T> &rd) {
     using tr = traits<T>;
     if (v <= T(0.4) * x) {
         // a = v/x = rd.r <= 0.4: g(a) = sqrt(1 + a^2) - a asinh(a) in [0.92, 1], no
         // cancellation; asinh(a) = log1p(a + a^2 / (1 + sqrt(1 + a^2))). v = 0 gives x.
         const T a = rd.r;
-        return x * (rd.sq - a * m_log1p(a + a * a / (T(1) + rd.sq)));
+        return {x * (rd.sq - a * m_log1p(a + a * a / (T(1) + rd.sq))), T(0)};
     }
     if (T(0.1) * v >= x) {  // (not v >= 10 x: 10 x overflows near the float max)
         // b = x/v = rd.r <= 0.1: f = sqrt(1 + b^2) - asinh(1/b), |f| >= 2, no cancellation;
@@ -130,7 +150,7 @@ template <typename T> LOGBESSEL_INLINE T debye_v_eta(T v, T x, const radius<T> &
         const T b = rd.r;
         const T as = (b > T(4) / limits<T>::max()) ? m_log((T(1) + rd.sq) / b)
                                                    : m_log1p(rd.sq) + m_log(v) - m_log(x);
-        return v * (rd.sq - as);
+        return {v * (rd.sq - as), T(0)};
     }
     // Band 0.4 < a < 10: double-double around the anchor (see above).
     T ah = v / x;
@@ -155,8 +175,29 @@ template <typename T> LOGBESSEL_INLINE T debye_v_eta(T v, T x, const radius<T> &
     m1e += ah * tr::s0_lo() + al * tr::s0_hi();
     two_prod(tr::a0_hi(), sh, m2, m2e);
     m2e += tr::a0_hi() * sl + tr::a0_lo() * sh;
-    const T d = (m1 - m2) + (m1e - m2e);
-    return v * (B - m_asinh(d));
+    const T d_hi = m1 - m2, d_lo = m1e - m2e;
+    const T d = d_hi + d_lo;
+    if (!(m_fabs(d) < T(0.15))) return {v * (B - m_asinh(d)), T(0)};
+    // Close to the zero of eta (|d| < 0.15, i.e. |f| < ~0.2) keep f = B - asinh(d) to
+    // double-double as well: asinh(d) = d + d^3 g(d^2), the series of g (DLMF 4.38.2) to
+    // d^19 (double) / d^11 (float), so only the small d^3 g part is rounded; then v f as an
+    // exact product. This makes v eta accurate to ~eps absolute where log I ~ 0.
+    const T u = d * d;
+    T g;
+    if (sizeof(T) >= 8)
+        g = T(-1.0 / 6) + u * (T(3.0 / 40) + u * (T(-5.0 / 112) + u * (T(35.0 / 1152) +
+            u * (T(-63.0 / 2816) + u * (T(231.0 / 13312) + u * (T(-143.0 / 10240) +
+            u * (T(6435.0 / 557056) + u * T(-12155.0 / 1245184))))))));
+    else
+        g = T(-1.0 / 6) + u * (T(3.0 / 40) + u * (T(-5.0 / 112) + u * (T(35.0 / 1152) + u * T(-63.0 / 2816))));
+    const T c = d * u * g;
+    const T B_hi = qh - tr::c0_hi(), B_lo = ql - tr::c0_lo();
+    T f_hi, f_lo;
+    two_sum(B_hi, -d_hi, f_hi, f_lo);
+    f_lo += (B_lo - d_lo) - c;
+    T vf, vf_err;
+    two_prod(v, f_hi, vf, vf_err);
+    return {vf, vf_err + v * f_lo};
 }
 
 // Sum_{k=1..K} (sign * w)^k P_k(t2), w = 1/R: the Debye correction series, u_k(t)/v^k =

@@ -44,7 +44,10 @@ template <typename T> LOGBESSEL_INLINE T log_iv_series(T v, T x) {
 template <typename T> LOGBESSEL_INLINE T log_iv_debye(T v, T x) {
     const radius<T> rd = make_radius(v, x);
     const T tail = debye_series(rd, T(1));
-    return debye_v_eta(v, x, rd) - (T(0.5) * rd.log_r + T(0.5) * log_2pi<T>() - log1p_small(tail));
+    const two_part<T> ve = debye_v_eta(v, x, rd);
+    // large parts first (v eta and log(R)/2 may nearly cancel), then the O(1) terms
+    return ((ve.hi - T(0.5) * rd.log_r_hi) + ve.lo) -
+           (T(0.5) * log_2pi<T>() + T(0.5) * rd.log_r_lo - log1p_small(tail));
 }
 
 // v >= 0, 0 < x < inf, both finite.

@@ -184,7 +184,10 @@ template <typename T> LOGBESSEL_INLINE T log_kv_temme(T v, T x) {
 template <typename T> LOGBESSEL_INLINE T log_kv_debye(T v, T x) {
     const radius<T> rd = make_radius(v, x);
     const T tail = debye_series(rd, T(-1));
-    return (T(0.5) * log_pi_2<T>() - T(0.5) * rd.log_r + log1p_small(tail)) - debye_v_eta(v, x, rd);
+    const two_part<T> ve = debye_v_eta(v, x, rd);
+    // large parts first (v eta and log(R)/2 may nearly cancel), then the O(1) terms
+    return (T(0.5) * log_pi_2<T>() - T(0.5) * rd.log_r_lo + log1p_small(tail)) -
+           ((ve.hi + T(0.5) * rd.log_r_hi) + ve.lo);
 }
 
 // v >= 0, 0 < x < inf, both finite.
