@@ -70,7 +70,6 @@ LOGBESSEL_SHIM1(lgamma)
 LOGBESSEL_SHIM1(fabs)
 LOGBESSEL_SHIM1(floor)
 LOGBESSEL_SHIM1(sin)
-LOGBESSEL_SHIM1(cos)
 LOGBESSEL_SHIM1(cosh)
 LOGBESSEL_SHIM1(sinh)
 #undef LOGBESSEL_SHIM1
@@ -78,8 +77,6 @@ LOGBESSEL_SHIM1(sinh)
 #if LOGBESSEL_DEVICE_COMPILE
 LOGBESSEL_INLINE float m_fma(float a, float b, float c) { return ::fmaf(a, b, c); }
 LOGBESSEL_INLINE double m_fma(double a, double b, double c) { return ::fma(a, b, c); }
-LOGBESSEL_INLINE float m_ldexp(float a, int e) { return ::ldexpf(a, e); }
-LOGBESSEL_INLINE double m_ldexp(double a, int e) { return ::ldexp(a, e); }
 LOGBESSEL_INLINE float m_frexp(float a, int *e) { return ::frexpf(a, e); }
 LOGBESSEL_INLINE double m_frexp(double a, int *e) { return ::frexp(a, e); }
 LOGBESSEL_INLINE float m_sinpi(float a) { return ::sinpif(a); }
@@ -87,8 +84,6 @@ LOGBESSEL_INLINE double m_sinpi(double a) { return ::sinpi(a); }
 #else
 LOGBESSEL_INLINE float m_fma(float a, float b, float c) { return std::fma(a, b, c); }
 LOGBESSEL_INLINE double m_fma(double a, double b, double c) { return std::fma(a, b, c); }
-LOGBESSEL_INLINE float m_ldexp(float a, int e) { return std::ldexp(a, e); }
-LOGBESSEL_INLINE double m_ldexp(double a, int e) { return std::ldexp(a, e); }
 LOGBESSEL_INLINE float m_frexp(float a, int *e) { return std::frexp(a, e); }
 LOGBESSEL_INLINE double m_frexp(double a, int *e) { return std::frexp(a, e); }
 // sin(pi a) with exact argument reduction: reduce a modulo 2 first (exact in floating

@@ -30,13 +30,8 @@ namespace detail {
 
 // Region 2: power series, R < R_D (so x, v < 21.5 in double).
 template <typename T> LOGBESSEL_INLINE T log_iv_series(T v, T x) {
-    const T q = T(0.25) * x * x;
-    T term = T(1), tail = T(0);
-    for (int k = 1; k < 500; ++k) {
-        term *= q / (T(k) * (T(k) + v));
-        tail += term;
-        if (term <= T(0.5) * limits<T>::eps() * tail) break;
-    }
+    T tail, unused;
+    series_sums<T, false>(v, x, tail, unused);
     return series_prefactor(v, x) + m_log1p(tail);
 }
 

@@ -153,19 +153,13 @@ template <typename T> LOGBESSEL_INLINE T log_kv_temme(T v, T x) {
     if (n >= 1) {
         T nu = mu + T(1);
         rho = nu + st.x2_over_rho;  // rho_{mu+1}
-        if (direct) {
-            T prod = T(1);
-            for (int k = 2; k <= n; ++k) {
-                prod *= rho;  // product of rho_{mu+1} .. rho_{v-1}: < 1e38 for n <= 22
-                nu += T(1);
-                rho = nu + x2 / rho;
-            }
-            return st.log_k_mu1 + m_log(prod) + T(n - 1) * (ln2<T>() - m_log(x));
-        }
+        T prod = T(1);  // rho_{mu+1} ... rho_{v-1}: < 1e38 for n <= 22
         for (int k = 2; k <= n; ++k) {  // up to rho_v
+            prod *= rho;
             nu += T(1);
             rho = nu + x2 / rho;
         }
+        if (direct) return st.log_k_mu1 + m_log(prod) + T(n - 1) * (ln2<T>() - m_log(x));
     }
     // K_v from the Wronskian I_v K_{v+1} + I_{v+1} K_v = 1/x (DLMF 10.28.2):
     //     log K_v = -log I_v - log(2 rho_v) - log1p(w),
@@ -174,7 +168,7 @@ template <typename T> LOGBESSEL_INLINE T log_kv_temme(T v, T x) {
     // recurrence instead would lose ~R eps near x ~ 0.7 v, where log K_v ~ 0 but log K_mu and
     // the product of ratios are both O(v); the series prefactor handles that cancellation.
     T tail, s1;
-    series_sums(v, x, tail, s1);
+    series_sums<T, true>(v, x, tail, s1);
     const T log_i = series_prefactor(v, x) + m_log1p(tail);
     const T w = x2 * s1 / ((v + T(1)) * rho * (T(1) + tail));
     return -log_i - m_log(T(2) * rho) - m_log1p(w);

@@ -55,18 +55,21 @@ template <typename T> LOGBESSEL_INLINE T series_prefactor(T v, T x) {
 }
 
 // The power series S_v - 1 = sum_{k>=1} (x^2/4)^k / (k! (v+1)_k) and, alongside at the cost
-// of one more multiply-add per term, S_{v+1} (used for I_{v+1}/I_v by log K, log_kv.hpp).
-// All terms positive; stops when the term falls below eps/2 of the sum (<= ~45 terms for
+// of one more multiply-add per term, S_{v+1} if WithNext (used for I_{v+1}/I_v by log K).
+// All terms positive; stops when the term falls below eps/2 of the sum (<= ~40 terms for
 // x < 21.5 in double, ~20 for x < 10 in float).
-template <typename T> LOGBESSEL_INLINE void series_sums(T v, T x, T &tail_v, T &s_v1) {
+template <typename T, bool WithNext>
+LOGBESSEL_INLINE void series_sums(T v, T x, T &tail_v, T &s_v1) {
     const T q = T(0.25) * x * x;  // may underflow to 0 for tiny x: then S = 1 exactly
     T term = T(1), term1 = T(1), tail = T(0), tail1 = T(0);
     for (int k = 1; k < 500; ++k) {
         const T kk = T(k);
         term *= q / (kk * (kk + v));
-        term1 *= q / (kk * (kk + v + T(1)));
         tail += term;
-        tail1 += term1;
+        if (WithNext) {
+            term1 *= q / (kk * (kk + v + T(1)));
+            tail1 += term1;
+        }
         if (term <= T(0.5) * limits<T>::eps() * tail) break;
     }
     tail_v = tail;
