@@ -10,6 +10,12 @@ Everything here is exact or computed at high precision, then rounded once to dou
   expansion written in R = sqrt(v^2 + x^2) (since u_k(t) / v^k = P_k(t^2) / R^k). From it we
   derive, per precision, the smallest R for which K terms leave a truncation error below
   eps / 4.
+* Two polynomial families derived from P_k, for the primitives built on the expansion:
+  - E_k(s) = (k - 1/2) P_{k-1}(s) + 2 s P_{k-1}'(s) (degree k - 1), from the derivative
+    polynomials v_k(t) of DLMF 10.41.9: v_k(t) - u_k(t) = t^k (s - 1) E_k(s), s = t^2. They
+    give I_v'/I_v and K_v'/K_v, hence the ratio I_{v+1}/I_v (ratio.hpp).
+  - Q_k(s) = 2 (1 - s) P_k'(s) - k P_k(s) (degree k): d/dv [P_k(t^2) / R^k] at fixed x is
+    t Q_k(t^2) / R^(k+1) (order derivatives, log_dv.hpp).
 * Taylor coefficients of 1 / Gamma(1 + mu) around mu = 0 (for Temme's series for K_mu).
 * The anchor of the double-double evaluation of the Debye exponent eta near its zero
   (see log_common.hpp): a0 (the zero of eta(a) = sqrt(1 + a^2) / a - asinh(a)),
@@ -61,6 +67,36 @@ def poly_P(uk: dict[int, Fraction], k: int) -> list[Fraction]:
     return coeffs
 
 
+def poly_deriv(c: list[Fraction]) -> list[Fraction]:
+    """Derivative of an ascending coefficient list."""
+    return [j * c[j] for j in range(1, len(c))] or [Fraction(0)]
+
+
+def poly_add(a: list[Fraction], b: list[Fraction]) -> list[Fraction]:
+    n = max(len(a), len(b))
+    return [(a[j] if j < len(a) else 0) + (b[j] if j < len(b) else 0) for j in range(n)]
+
+
+def poly_E(P: list[list[Fraction]], k: int) -> list[Fraction]:
+    """E_k(s) = (k - 1/2) P_{k-1}(s) + 2 s P_{k-1}'(s), ascending."""
+    p = P[k - 1]
+    a = [(Fraction(2 * k - 1, 2)) * c for c in p]
+    b = [Fraction(0)] + [2 * c for c in poly_deriv(p)]
+    out = poly_add(a, b)[:k]
+    assert len(out) == k
+    return out
+
+
+def poly_Q(P: list[list[Fraction]], k: int) -> list[Fraction]:
+    """Q_k(s) = 2 (1 - s) P_k'(s) - k P_k(s), ascending (degree k)."""
+    d = poly_deriv(P[k])
+    two_d = [2 * c for c in d]
+    minus_s_two_d = [Fraction(0)] + [-2 * c for c in d]
+    out = poly_add(poly_add(two_d, minus_s_two_d), [-k * c for c in P[k]])[: k + 1]
+    assert len(out) == k + 1
+    return out
+
+
 def max_abs_on_unit(coeffs: list[Fraction]) -> float:
     mp.mp.dps = 40
     f = lambda s: sum(mp.mpf(c.numerator) / c.denominator * s**j for j, c in enumerate(coeffs))
@@ -97,6 +133,35 @@ def emit_table(w, ctype: str, name: str, values: list[float], per_line: int = 3)
     w(f"    return {name}_host[i];")
     w("#endif")
     w("}")
+
+
+def emit_family(w, letter: str, name: str, polys: list[list[Fraction]], degree: str, what: str) -> None:
+    """Coefficient table (highest power first) of a polynomial family k = 1..KMAX, plus, per
+    precision, the smallest R for which K terms of sum_k F_k(s) / R^k leave a truncation error
+    below eps / 4 relative to the leading term (bounded by max|F_{K+1}| / R^K / |F_1|)."""
+    flat, offs = [], []
+    for k in range(1, KMAX + 1):
+        offs.append(len(flat))
+        for c in reversed(polys[k - 1]):
+            flat.append(float(mp.mpf(c.numerator) / c.denominator))
+    M = [max_abs_on_unit(p) for p in polys]
+    w(f"// {what}.")
+    w(f"// Coefficients of {letter}_k (degree {degree}), k = 1..{KMAX}, highest power first; the first")
+    w(f"// coefficient of {letter}_k is at {name}_offset(k). max |{letter}_k| on [0, 1]: " + ", ".join(f"{m:.2e}" for m in M[:KMAX]))
+    off_expr = "(k * (k - 1)) / 2" if degree == "k - 1" else "(k * (k + 1)) / 2 - 1"
+    w(f"LOGBESSEL_HOST_DEVICE constexpr int {name}_offset(int k) {{ return {off_expr}; }}")
+    for k in range(1, KMAX + 1):
+        assert offs[k - 1] == eval(off_expr.replace("/", "//")), (name, k)
+    emit_table(w, "double", f"{name}_coeffs", flat)
+    emit_table(w, "float", f"{name}_coeffs_f", [float(np.float32(x)) for x in flat], 4)
+    w(f"template <typename T> LOGBESSEL_INLINE T {name}_coeff(int i);")
+    w(f"template <> LOGBESSEL_INLINE double {name}_coeff<double>(int i) {{ return {name}_coeffs(i); }}")
+    w(f"template <> LOGBESSEL_INLINE float {name}_coeff<float>(int i) {{ return {name}_coeffs_f(i); }}")
+    lead = M[0]
+    for pname, eps in (("double", 2.0**-52), ("float", 2.0**-23)):
+        vals = [(M[K] / lead / (eps / 4)) ** (1.0 / K) for K in range(1, KMAX + 1)]
+        w(f"// {pname}: smallest R for K = 1..{KMAX} terms of the {letter} series")
+        emit_table(w, "double", f"{name}_rmin_{pname}", [float(f"{x:.6g}") for x in vals], 4)
 
 
 def main() -> None:
@@ -148,6 +213,11 @@ def main() -> None:
     w("template <typename T> LOGBESSEL_INLINE T debye_coeff(int i);")
     w("template <> LOGBESSEL_INLINE double debye_coeff<double>(int i) { return debye_coeffs(i); }")
     w("template <> LOGBESSEL_INLINE float debye_coeff<float>(int i) { return debye_coeffs_f(i); }")
+    w("")
+    emit_family(w, "E", "debye_e", [poly_E(P, k) for k in range(1, KMAX + 2)], "k - 1",
+                "E_k(s) = (k - 1/2) P_{k-1}(s) + 2 s P_{k-1}'(s): v_k(t) - u_k(t) = t^k (s - 1) E_k(s)")
+    emit_family(w, "Q", "debye_q", [poly_Q(P, k) for k in range(1, KMAX + 2)], "k",
+                "Q_k(s) = 2 (1 - s) P_k'(s) - k P_k(s): d/dv [P_k(t^2)/R^k] = t Q_k(t^2)/R^(k+1)")
     w("")
     w("// Smallest R = sqrt(v^2 + x^2) for which the first K Debye terms leave a truncation")
     w("// error below eps/4 (bounded by the first neglected term, M_{K+1} / R^{K+1}).")

@@ -58,23 +58,24 @@ namespace {
         std::feclearexcept(FE_UNDERFLOW);                                                  \
     }
 
-LOGBESSEL_DEFINE_LOOP(log_iv_loop_f, float, logbessel::log_iv)
-LOGBESSEL_DEFINE_LOOP(log_iv_loop_d, double, logbessel::log_iv)
-LOGBESSEL_DEFINE_LOOP(log_kv_loop_f, float, logbessel::log_kv)
-LOGBESSEL_DEFINE_LOOP(log_kv_loop_d, double, logbessel::log_kv)
-
 // Static storage: NumPy does not copy these arrays, they must outlive the ufunc.
 char binary_types[6] = {NPY_FLOAT, NPY_FLOAT, NPY_FLOAT, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE};
 void *no_data[2] = {nullptr, nullptr};
 
-PyUFuncGenericFunction log_iv_loops[2] = {
-    &log_iv_loop_f,
-    &log_iv_loop_d,
-};
-PyUFuncGenericFunction log_kv_loops[2] = {
-    &log_kv_loop_f,
-    &log_kv_loop_d,
-};
+// Every binary ufunc of the module, as X(name): name is at once the kernel
+// logbessel::name<T>(a, b), the docstring logbessel::docs::name and the Python attribute.
+// To add a ufunc: write the kernel in a header under include/logbessel (included by
+// logbessel.hpp), its docstring in docstrings.hpp, and one line here.
+#define LOGBESSEL_BINARY_UFUNCS(X) \
+    X(log_iv)                      \
+    X(log_kv)
+
+#define LOGBESSEL_LOOPS(NAME)                                               \
+    LOGBESSEL_DEFINE_LOOP(NAME##_loop_f, float, logbessel::NAME)            \
+    LOGBESSEL_DEFINE_LOOP(NAME##_loop_d, double, logbessel::NAME)           \
+    PyUFuncGenericFunction NAME##_loops[2] = {&NAME##_loop_f, &NAME##_loop_d};
+LOGBESSEL_BINARY_UFUNCS(LOGBESSEL_LOOPS)
+#undef LOGBESSEL_LOOPS
 
 // The C-level name must equal the attribute name: NumPy pickles ufuncs by name.
 void add_binary_ufunc(py::module_ &m, const char *name, PyUFuncGenericFunction *loops,
@@ -91,6 +92,7 @@ PYBIND11_MODULE(_core, m) {
     if (_import_array() < 0) throw py::error_already_set();
     if (_import_umath() < 0) throw py::error_already_set();
     m.doc() = "Compiled core of logbessel: NumPy ufuncs over the header-only kernels.";
-    add_binary_ufunc(m, "log_iv", log_iv_loops, logbessel::docs::log_iv);
-    add_binary_ufunc(m, "log_kv", log_kv_loops, logbessel::docs::log_kv);
+#define LOGBESSEL_ADD(NAME) add_binary_ufunc(m, #NAME, NAME##_loops, logbessel::docs::NAME);
+    LOGBESSEL_BINARY_UFUNCS(LOGBESSEL_ADD)
+#undef LOGBESSEL_ADD
 }
