@@ -22,6 +22,7 @@
 
 #include "logbessel/logbessel.hpp"
 #include "docstrings.hpp"
+#include "ufunc_list.hpp"
 
 namespace py = pybind11;
 
@@ -61,14 +62,6 @@ namespace {
 // Static storage: NumPy does not copy these arrays, they must outlive the ufunc.
 char binary_types[6] = {NPY_FLOAT, NPY_FLOAT, NPY_FLOAT, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE};
 void *no_data[2] = {nullptr, nullptr};
-
-// Every binary ufunc of the module, as X(name): name is at once the kernel
-// logbessel::name<T>(a, b), the docstring logbessel::docs::name and the Python attribute.
-// To add a ufunc: write the kernel in a header under include/logbessel (included by
-// logbessel.hpp), its docstring in docstrings.hpp, and one line here.
-#define LOGBESSEL_BINARY_UFUNCS(X) \
-    X(log_iv)                      \
-    X(log_kv)
 
 #define LOGBESSEL_LOOPS(NAME)                                               \
     LOGBESSEL_DEFINE_LOOP(NAME##_loop_f, float, logbessel::NAME)            \

@@ -1,0 +1,12 @@
+// The list of logbessel's elementwise functions, shared by the NumPy ufuncs (_core.cpp) and the
+// CUDA kernels, so that both expose exactly the same set.
+#pragma once
+
+// Every binary function (two inputs, one output), as X(name): name is at once the kernel
+// logbessel::name<T>(a, b), the docstring logbessel::docs::name and the Python attribute.
+// To add a ufunc: write the kernel in a header under include/logbessel (included by
+// logbessel.hpp), its docstring in docstrings.hpp, and one line here.
+#define LOGBESSEL_BINARY_UFUNCS(X) \
+    X(log_iv)                      \
+    X(log_kv)
+
