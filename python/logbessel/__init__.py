@@ -8,9 +8,28 @@ lazily on dask and xarray arrays through the ufunc protocol.
 
 from __future__ import annotations
 
-from ._core import log_iv, log_kv
+from ._core import (
+    iv_ratio,
+    iv_ratio_c,
+    iv_ratio_inv,
+    log_iv,
+    log_iv_dx,
+    log_kv,
+    log_kv_dx,
+    vmf_log_norm,
+)
 
-__all__ = ["log_iv", "log_kv", "__version__"]
+__all__ = [
+    "iv_ratio",
+    "iv_ratio_c",
+    "iv_ratio_inv",
+    "log_iv",
+    "log_iv_dx",
+    "log_kv",
+    "log_kv_dx",
+    "vmf_log_norm",
+    "__version__",
+]
 
 try:
     from importlib.metadata import version as _version

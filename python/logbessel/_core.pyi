@@ -2,3 +2,9 @@ import numpy as np
 
 log_iv: np.ufunc
 log_kv: np.ufunc
+iv_ratio: np.ufunc
+iv_ratio_c: np.ufunc
+iv_ratio_inv: np.ufunc
+log_iv_dx: np.ufunc
+log_kv_dx: np.ufunc
+vmf_log_norm: np.ufunc

@@ -8,5 +8,11 @@
 // logbessel.hpp), its docstring in docstrings.hpp, and one line here.
 #define LOGBESSEL_BINARY_UFUNCS(X) \
     X(log_iv)                      \
-    X(log_kv)
+    X(log_kv)                      \
+    X(iv_ratio)                    \
+    X(iv_ratio_c)                  \
+    X(iv_ratio_inv)                \
+    X(log_iv_dx)                   \
+    X(log_kv_dx)                   \
+    X(vmf_log_norm)
 

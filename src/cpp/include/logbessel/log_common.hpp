@@ -270,12 +270,12 @@ template <typename T> LOGBESSEL_INLINE T log1p_small(T t) {
     return t * (T(1) - t * (T(1.0 / 2) - t * (T(1.0 / 3) - t * T(1.0 / 4))));
 }
 
-// log Gamma(1 + v) for v >= 0. For v < 1/16 the Taylor series
+// log Gamma(1 + v) for v > -1. For |v| < 1/16 the Taylor series
 //     log Gamma(1 + v) = -gamma v + sum_{k>=2} (-1)^k zeta(k) v^k / k      (DLMF 5.7.3)
 // (12 terms: truncation < 1e-17 relative) keeps full relative accuracy as v -> 0, where
 // lgamma(1 + v) would lose it to the rounding of 1 + v. Elsewhere the platform lgamma.
 template <typename T> LOGBESSEL_INLINE T lgamma1p(T v) {
-    if (v < T(0.0625)) {
+    if (m_fabs(v) < T(0.0625)) {
         // zeta(k)/k for k = 2..13.
         const T c[12] = {T(0.822467033424113218), T(0.400685634386531428), T(0.270580808427784548),
                          T(0.207385551028673985), T(0.169557176997408190), T(0.144049896768846118),

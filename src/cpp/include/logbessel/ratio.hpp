@@ -1,0 +1,417 @@
+// logbessel/ratio.hpp -- the Bessel ratio I_{v+1}(x)/I_v(x), its complement, the logarithmic
+// derivatives in x of I_v and K_v, and the inverse of the ratio.
+//
+//   iv_ratio(v, x)   = I_{v+1}(x) / I_v(x)                (v > -1, x >= 0)
+//   iv_ratio_c(v, x) = 1 - I_{v+1}(x) / I_v(x)            (full relative accuracy when tiny)
+//   log_iv_dx(v, x)  = I_v'(x) / I_v(x) = v/x + iv_ratio(v, x)       (DLMF 10.29.2)
+//   log_kv_dx(v, x)  = K_v'(x) / K_v(x) = -(v/x + K_{v-1}(x)/K_v(x)) (DLMF 10.29.2)
+//   iv_ratio_inv(v, r) = the kappa >= 0 with iv_ratio(v, kappa) = r  (v >= -1/2, 0 <= r < 1)
+//
+// Regions (v >= 0; R = sqrt(v^2 + x^2)):
+//
+//  1. R >= R_ratio (26.5 in double, 11 in float): the Debye expansions of I_v, I_v', K_v, K_v'
+//     (DLMF 10.41.3-6). Their quotient is I_v'/I_v = (R/x) V/U with U = 1 + sum P_k(s)/R^k and
+//     V = 1 + sum Q-like terms; writing v_k(t) - u_k(t) = t^k (s - 1) E_k(s) (s = t^2 = v^2/R^2,
+//     E_k generated in coefficients.hpp) gives the exact rearrangement
+//         I_v'/I_v = R/x - (x/R) E/U,      E = sum_k E_k(s) / R^k,
+//         K_v'/K_v = -R/x + (x/R) E-/U-,   (the same sums with (-1)^k),
+//     and, subtracting v/x with R - v = x^2/(R + v) and R - x = v^2/(R + x),
+//         I_{v+1}/I_v     = x/(R + v) - (x/R) E/U,
+//         1 - I_{v+1}/I_v = v (R + x + v) / ((R + x)(R + v)) + (x/R) E/U.
+//     Every sum has terms of one sign (E/U is below 1/(2R) relative to the leading term), so
+//     there is no cancellation, in particular none in the complement as x/v -> infinity where
+//     1 - I_{v+1}/I_v ~ (v + 1/2)/x. The threshold is where 20 terms of E (12 in float) leave a
+//     truncation below eps/4 (debye_e_rmin). Accuracy: ~1-2 ulps.
+//
+//  2. R < R_ratio: the power series. I_{v+1}/I_v = x/(2(v+1)) S_{v+1}/S_v (DLMF 10.25.2), all
+//     terms positive. The complement 1 - I_{v+1}/I_v is taken as 1 - ratio where the ratio is
+//     below 1/4 (no cancellation); above, it is summed directly as
+//         1 - I_{v+1}/I_v = (2/x) sum_j a_j (x/2 - j) / S_v,   a_j = (x^2/4)^j / (j! (v+1)_j),
+//     (from x S_{v+1} = (4 (v+1)/x) sum_j j a_j), whose terms change sign near j ~ x/2: the
+//     sum cancels by up to a factor 45 (v = 0, x = 26.5), so a_j and the sum are carried in
+//     double-double (float-float for float). K_v'/K_v comes from the ratios rho of Temme's
+//     method / Steed's CF2 and the forward recurrence of log_kv.hpp, as a sum of positive terms.
+//
+//  Negative order. iv_ratio: for -1 < v < 0 I_v(x) > 0; the series holds as is and in the
+//  Debye region one backward step of the recurrence I_{v+1}/I_v = x / (2(v+1) + x I_{v+2}/I_{v+1})
+//  (DLMF 10.29.1; stable for the ratio) reaches v from v + 1 >= 0. The complement then has
+//  cancellation of order 1/|v + 1/2| near v = -1/2, where 1 - I_{1/2}/I_{-1/2} = 1 - tanh(x)
+//  is exponentially small; v = -1/2 itself uses that closed form.
+//  log_iv_dx for v <= -1 (non-integer) differentiates I_v = I_a + (2/pi) sin(a pi) K_a, a = -v
+//  (DLMF 10.27.2); it is nan where I_v(x) <= 0, like log_iv. log_kv_dx is even in v.
+//
+//  Inverse: Newton's method on A(kappa) - r (r <= 1/2) or on the complement s - c(kappa) with
+//  s = 1 - r exact (r > 1/2), started from the inverse of Amos' lower bound
+//  A >= kappa / (v + 1/2 + sqrt((v + 3/2)^2 + kappa^2)) (D. E. Amos, Math. Comp. 28 (1974) 239;
+//  used this way by Hornik & Gruen, J. Stat. Softw. 58 (2014)), which is exact to first order at
+//  both ends. A'(kappa) = 1 - A^2 - (2v + 1) A / kappa (from DLMF 10.29.2) in closed form.
+#pragma once
+
+#include "config.hpp"
+#include "log_common.hpp"
+#include "log_iv.hpp"
+#include "log_kv.hpp"
+#include "log_series.hpp"
+
+namespace logbessel {
+namespace detail {
+
+// log of the largest finite value: exp() of anything above overflows.
+template <typename T> LOGBESSEL_INLINE constexpr T log_max() {
+    return sizeof(T) >= 8 ? T(709.782712893383973096) : T(88.7228391116729996);
+}
+
+// Below this R the E series cannot reach eps/4 with the available terms (see the header).
+template <typename T> LOGBESSEL_INLINE constexpr T ratio_debye_min_r() { return sizeof(T) >= 8 ? T(26.5) : T(11); }
+
+// U = 1 + sum_{k<=K} P_k(s) w^k and E = sum_{k<=K} E_k(s) w^k, w = sign / R.
+template <typename T, int K> LOGBESSEL_INLINE void debye_ratio_sums_fixed(T s, T w, T &u, T &e) {
+    T p[K + 1], q[K + 1];
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
+#pragma GCC unroll 20
+#endif
+    for (int k = 1; k <= K; ++k) {
+        const int op = debye_offset(k);
+        T pk = debye_coeff<T>(op);
+        for (int j = 1; j <= k; ++j) pk = pk * s + debye_coeff<T>(op + j);
+        p[k] = pk;
+        const int oe = debye_e_offset(k);
+        T ek = debye_e_coeff<T>(oe);
+        for (int j = 1; j < k; ++j) ek = ek * s + debye_e_coeff<T>(oe + j);
+        q[k] = ek;
+    }
+    T su = T(0), se = T(0);
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
+#pragma GCC unroll 20
+#endif
+    for (int k = K; k >= 1; --k) {
+        su = (su + p[k]) * w;
+        se = (se + q[k]) * w;
+    }
+    u = T(1) + su;
+    e = se;
+}
+
+// Term counts from the E thresholds (debye_e_rmin), which are stricter than those of P.
+template <typename T> LOGBESSEL_INLINE void debye_ratio_sums(const radius<T> &rd, T sign, T &u, T &e) {
+    const T w = sign * rd.inv_r;
+    const T s = rd.t2;
+    const T R = rd.r_capped;
+    if (sizeof(T) >= 8) {
+        if (R >= T(debye_e_rmin_double(7))) return debye_ratio_sums_fixed<T, 8>(s, w, u, e);
+        if (R >= T(debye_e_rmin_double(11))) return debye_ratio_sums_fixed<T, 12>(s, w, u, e);
+        if (R >= T(debye_e_rmin_double(15))) return debye_ratio_sums_fixed<T, 16>(s, w, u, e);
+        return debye_ratio_sums_fixed<T, 20>(s, w, u, e);
+    }
+    if (R >= T(debye_e_rmin_float(3))) return debye_ratio_sums_fixed<T, 4>(s, w, u, e);
+    if (R >= T(debye_e_rmin_float(5))) return debye_ratio_sums_fixed<T, 6>(s, w, u, e);
+    if (R >= T(debye_e_rmin_float(7))) return debye_ratio_sums_fixed<T, 8>(s, w, u, e);
+    return debye_ratio_sums_fixed<T, 12>(s, w, u, e);
+}
+
+// Region 1 pieces for v >= 0, R >= R_ratio, with m = max(v, x), r = min/max, sq = sqrt(1 + r^2)
+// from make_radius (so nothing overflows for x or v near the float max).
+template <typename T> struct debye_ratio {
+    T ratio;       // I_{v+1}/I_v
+    T complement;  // 1 - I_{v+1}/I_v
+};
+template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_debye(T v, T x) {
+    const radius<T> rd = make_radius(v, x);
+    T u, e;
+    debye_ratio_sums(rd, T(1), u, e);
+    const bool x_major = x >= v;
+    const T x_over_r = x_major ? T(1) / rd.sq : rd.r / rd.sq;  // x / R
+    const T corr = x_over_r * (e / u);                           // (x/R) E/U > 0
+    debye_ratio<T> out;
+    // x/(R + v) and v (R + x + v) / ((R + x)(R + v)), divided through by max(v, x)
+    if (x_major) {
+        const T a = rd.r;  // v/x
+        out.ratio = T(1) / (rd.sq + a) - corr;
+        out.complement = a * (rd.sq + T(1) + a) / ((rd.sq + T(1)) * (rd.sq + a)) + corr;
+    } else {
+        const T b = rd.r;  // x/v
+        out.ratio = b / (rd.sq + T(1)) - corr;
+        out.complement = (rd.sq + b + T(1)) / ((rd.sq + b) * (rd.sq + T(1))) + corr;
+    }
+    return out;
+}
+
+// Region 2: the power series (v > -1, 0 < x, R < R_ratio). With a_j = (x^2/4)^j / (j! (v+1)_j),
+// S = sum_j a_j = S_v and W = sum_j j a_j, x S_{v+1} = (4 (v+1)/x) W (DLMF 10.25.2), so
+//     I_{v+1}/I_v     = W / ((x/2) S),
+//     1 - I_{v+1}/I_v = ((x/2) S - W) / ((x/2) S).
+// The complement cancels by up to a factor 45 (v = 0, x = 26.5: the terms of (x/2) S - W change
+// sign near j ~ x/2), and even the ratio loses 3-5 ulps to the rounding of ~70 terms summed in
+// working precision; so a_j, S and W are carried in double-double (float-float for float),
+// which leaves ~1 ulp in both results. At most ~110 terms (x < 26.5: past the peak j ~ x/2,
+// a_j falls by (x^2/4)/(j (j + v)) per step; the loop stops when the terms are below eps^2 of W).
+// Where the first correction q/((v+1)(v+2)) is below eps the ratio is x/(2(v+1)) to working
+// precision; this also covers subnormal x, where q = x^2/4 underflows.
+template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_series(T v, T x) {
+    debye_ratio<T> out;
+    const T eps = limits<T>::eps();
+    const T q = T(0.25) * x * x;
+    if (q < eps * (v + T(1))) {
+        out.ratio = x / (T(2) * (v + T(1))) * (T(1) - q / ((v + T(1)) * (v + T(2))));
+        out.complement = T(1) - out.ratio;
+        return out;
+    }
+    T qh, ql;
+    two_prod(x, x, qh, ql);
+    qh *= T(0.25);
+    ql *= T(0.25);                // q = x^2/4 as qh + ql (no underflow: q >= eps (v + 1))
+    T ah = T(1), al = T(0);       // a_j
+    T sh = T(1), sl = T(0);       // S
+    T wh = T(0), wl = T(0);       // W
+    for (int j = 1; j < 400; ++j) {
+        const T jj = T(j);
+        // m = q / (j (j + v)) in double-double
+        T uh, ul;
+        two_sum(jj, v, uh, ul);
+        T dh, dl;
+        two_prod(jj, uh, dh, dl);
+        dl += jj * ul;
+        const T mh = qh / dh;
+        const T ml = (m_fma(-mh, dh, qh) + ql - mh * dl) / dh;
+        // a_j = a_{j-1} m
+        T ph, pl;
+        two_prod(ah, mh, ph, pl);
+        pl += ah * ml + al * mh;
+        two_sum(ph, pl, ah, al);
+        // S += a_j, W += j a_j
+        T th, tl;
+        two_sum(sh, ah, th, tl);
+        tl += sl + al;
+        two_sum(th, tl, sh, sl);
+        T jh, jl;
+        two_prod(jj, ah, jh, jl);
+        jl += jj * al;
+        two_sum(wh, jh, th, tl);
+        tl += wl + jl;
+        two_sum(th, tl, wh, wl);
+        if (T(2) * jj > x && jh <= eps * eps * wh) break;
+    }
+    // D = (x/2) S; ratio = W / D and complement = (D - W) / D, in double-double
+    const T hx = T(0.5) * x;
+    T ph, pl;
+    two_prod(hx, sh, ph, pl);
+    pl += hx * sl;
+    T dh, dl;
+    two_sum(ph, pl, dh, dl);
+    const T rh = wh / dh;
+    out.ratio = rh + (m_fma(-rh, dh, wh) + wl - rh * dl) / dh;
+    T nh, nl;
+    two_sum(dh, -wh, nh, nl);
+    nl += dl - wl;
+    const T ch = nh / dh;
+    out.complement = ch + (m_fma(-ch, dh, nh) + nl - ch * dl) / dh;
+    return out;
+}
+
+// I_{v+1}/I_v and, when want_complement, 1 - I_{v+1}/I_v, for v >= 0 or -1 < v < 0, 0 < x < inf.
+template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_pair(T v, T x, bool want_complement) {
+    const T rmin = ratio_debye_min_r<T>();
+    const T va = m_fabs(v);
+    const bool debye = (v >= T(0) || v + T(1) >= T(0)) &&
+                       (va >= rmin || x >= rmin || va * va + x * x >= rmin * rmin);
+    debye_ratio<T> out;
+    if (debye && v >= T(0)) return iv_ratio_debye(v, x);
+    if (debye) {
+        // -1 < v < 0: one backward step from v + 1 (see the header); c = 1 - r as
+        // (2(v+1) - x c1) / (2(v+1) + x - x c1) with the product x c1 split exactly.
+        const debye_ratio<T> up = iv_ratio_debye(v + T(1), x);
+        const T two_v1 = T(2) * (v + T(1));
+        out.ratio = x / (two_v1 + x * up.ratio);
+        T ph, pl;
+        two_prod(x, up.complement, ph, pl);
+        const T num = (two_v1 - ph) - pl;
+        out.complement = num / (num + x);
+        return out;
+    }
+    (void)want_complement;  // the series gives both at once
+    return iv_ratio_series(v, x);
+}
+
+// K_{v-1}(x)/K_v(x) > 0 for v >= 0, 0 < x < inf, R < R_ratio (Temme / Steed + recurrence).
+// log K_v'/K_v = -(v/x + K_{v-1}/K_v); see the header of log_kv.hpp for the rho notation.
+template <typename T> LOGBESSEL_INLINE T log_kv_dx_small(T v, T x) {
+    const T nf = m_floor(v + T(0.5));
+    const int n = static_cast<int>(nf);
+    const T mu = v - nf;  // in [-1/2, 1/2)
+    if (n == 0) {
+        // v = mu in [0, 1/2): K_{mu-1}/K_mu = K_{1-mu}/K_{-mu} = (2/x) rho_{-mu}, so
+        // K_v'/K_v = -(mu + 2 rho_{-mu}) / x, a sum of positive terms.
+        const k_start<T> st = (x <= T(1)) ? temme_series(-mu, x) : steed_cf2(-mu, x);
+        return -(mu + T(2) * st.rho) / x;
+    }
+    const k_start<T> st = (x <= T(1)) ? temme_series(mu, x) : steed_cf2(mu, x);
+    const T x2 = T(0.25) * x * x;
+    // (x/2)^2 / rho_nu for nu = v - 1, by the forward recurrence rho_{nu+1} = nu + 1 + x2 / rho_nu
+    T x2_over_rho = st.x2_over_rho;  // nu = mu
+    T nu = mu;
+    for (int k = 1; k < n; ++k) {
+        nu += T(1);
+        const T rho = nu + x2_over_rho;
+        x2_over_rho = x2 / rho;
+    }
+    // K_{v-1}/K_v = (x/2) / rho_{v-1} = (2/x) (x/2)^2 / rho_{v-1}
+    return -(v / x + T(2) * x2_over_rho / x);
+}
+
+// K_v'/K_v for v >= 0, 0 < x < inf.
+template <typename T> LOGBESSEL_INLINE T log_kv_dx_positive(T v, T x) {
+    const T rmin = ratio_debye_min_r<T>();
+    if (!(v >= rmin || x >= rmin || v * v + x * x >= rmin * rmin)) return log_kv_dx_small(v, x);
+    const radius<T> rd = make_radius(v, x);
+    T u, e;
+    debye_ratio_sums(rd, T(-1), u, e);
+    const bool x_major = x >= v;
+    const T x_over_r = x_major ? T(1) / rd.sq : rd.r / rd.sq;
+    const T r_over_x = x_major ? rd.sq : (v / x) * rd.sq;  // may overflow: genuinely > max
+    return -r_over_x + x_over_r * (e / u);
+}
+
+// I_v'/I_v for v >= 0 or -1 < v < 0, 0 < x < inf.
+template <typename T> LOGBESSEL_INLINE T log_iv_dx_positive(T v, T x) {
+    const T rmin = ratio_debye_min_r<T>();
+    if (v >= T(0) && (v >= rmin || x >= rmin || v * v + x * x >= rmin * rmin)) {
+        const radius<T> rd = make_radius(v, x);
+        T u, e;
+        debye_ratio_sums(rd, T(1), u, e);
+        const bool x_major = x >= v;
+        const T x_over_r = x_major ? T(1) / rd.sq : rd.r / rd.sq;
+        const T r_over_x = x_major ? rd.sq : (v / x) * rd.sq;
+        return r_over_x - x_over_r * (e / u);
+    }
+    return v / x + iv_ratio_pair(v, x, false).ratio;
+}
+
+// A'(kappa) for the Newton steps of the inverse, from the Riccati equation
+// A' = 1 - A^2 - (2v + 1) A / kappa = c (2 - c) - (2v + 1)(1 - c) / kappa. The terms cancel to
+// ~ (v + 1/2)/kappa^2 for kappa >> v, losing ~kappa eps relatively; only the speed of Newton's
+// method depends on it, so from kappa = 1e6 (double) / 1e3 (float) on we use the two leading
+// Debye terms, A' ~ v / (R (R + v)) + (kappa^2 - v^2) / (2 R^4), whose relative error is O(1/R^2).
+template <typename T> LOGBESSEL_INLINE T iv_ratio_slope(T v, T kappa, T c) {
+    const T far = sizeof(T) >= 8 ? T(1e6) : T(1e3);
+    if (kappa < far) return c * (T(2) - c) - (T(2) * v + T(1)) * (T(1) - c) / kappa;
+    const T m = m_max(v, kappa);
+    const T rr = m_min(v, kappa) / m;
+    const T sq = m_sqrt(T(1) + rr * rr);
+    const T inv_r = (T(1) / m) / sq;  // 1/R
+    const T vr = v * inv_r, kr = kappa * inv_r;
+    return inv_r * (vr / (T(1) + vr)) + T(0.5) * inv_r * inv_r * (kr - vr) * (kr + vr);
+}
+
+}  // namespace detail
+
+// I_{v+1}(x) / I_v(x). Domain rules (also in the ufunc docstring):
+//   nan in v or x -> nan;  x < 0 -> nan;  v <= -1 -> nan (I_v may vanish there);
+//   x = 0 -> 0;  x = +inf -> 1 (finite v);  v = +inf -> 0 (finite x), nan (x = inf).
+template <typename T> LOGBESSEL_INLINE T iv_ratio(T v, T x) {
+    using detail::limits;
+    if (detail::m_isnan(v) || detail::m_isnan(x) || x < T(0) || !(v > T(-1))) return limits<T>::nan();
+    if (detail::m_isinf(v)) return detail::m_isinf(x) ? limits<T>::nan() : T(0);
+    if (detail::m_isinf(x)) return T(1);
+    if (x == T(0)) return T(0);
+    return detail::iv_ratio_pair(v, x, false).ratio;
+}
+
+// 1 - I_{v+1}(x) / I_v(x), accurate also when tiny (x >> v). Same domain as iv_ratio:
+//   x = 0 -> 1;  x = +inf -> 0;  v = +inf -> 1 (finite x).
+template <typename T> LOGBESSEL_INLINE T iv_ratio_c(T v, T x) {
+    using detail::limits;
+    if (detail::m_isnan(v) || detail::m_isnan(x) || x < T(0) || !(v > T(-1))) return limits<T>::nan();
+    if (detail::m_isinf(v)) return detail::m_isinf(x) ? limits<T>::nan() : T(1);
+    if (detail::m_isinf(x)) return T(0);
+    if (x == T(0)) return T(1);
+    // v = -1/2: I_{1/2}/I_{-1/2} = tanh(x), so 1 - tanh(x) = 2 / (exp(2x) + 1) exactly.
+    if (v == T(-0.5)) return (x > T(0.5) * detail::log_max<T>()) ? T(0) : T(2) / (detail::m_exp(T(2) * x) + T(1));
+    return detail::iv_ratio_pair(v, x, true).complement;
+}
+
+// d/dx log I_v(x) = I_v'(x)/I_v(x). Domain rules:
+//   nan in v or x -> nan;  x < 0 -> nan;  x = +inf -> 1 (finite v);  |v| = inf -> nan;
+//   x = 0 -> +inf for v > 0, 0 for v = 0, -inf for -1 < v < 0 (the limit of v/x), and for
+//   v <= -1 the rules of log_iv (I_v(x) as x -> 0 for a negative integer v = -n is I_n);
+//   v <= -1 non-integer: nan where I_v(x) <= 0 (as log_iv).
+template <typename T> LOGBESSEL_INLINE T log_iv_dx(T v, T x) {
+    using detail::limits;
+    if (detail::m_isnan(v) || detail::m_isnan(x) || x < T(0) || detail::m_isinf(v)) return limits<T>::nan();
+    if (detail::m_isinf(x)) return T(1);
+    const bool negative_integer = v < T(0) && detail::m_floor(v) == v;
+    if (negative_integer) v = -v;  // I_{-n} = I_n
+    if (x == T(0)) {
+        if (v == T(0)) return T(0);
+        if (v > T(-1)) return (v > T(0)) ? limits<T>::inf() : -limits<T>::inf();
+        return limits<T>::nan();  // pole of either sign
+    }
+    if (v > T(-1)) return detail::log_iv_dx_positive(v, x);
+    // v < -1 non-integer: I_v = I_a + c K_a, a = -v, c = (2/pi) sin(a pi) (DLMF 10.27.2), so
+    // I_v'/I_v = (d_I + rho d_K) / (1 + rho) with rho = c K_a / I_a, d_I = I_a'/I_a, d_K = K_a'/K_a.
+    const T a = -v;
+    const T c = T(2) / detail::pi<T>() * detail::m_sinpi(a);
+    const T d_i = detail::log_iv_dx_positive(a, x);
+    const T d_k = detail::log_kv_dx_positive(a, x);
+    const T log_ratio = detail::log_kv_positive(a, x) - detail::log_iv_positive(a, x);  // log(K_a/I_a)
+    if (log_ratio > T(0.5) * detail::log_max<T>()) {
+        // |rho| >> 1: I_v ~ c K_a, so I_v'/I_v = d_K + (d_I - d_K) / (1 + rho) ~ d_K
+        if (c < T(0)) return limits<T>::nan();
+        const T inv_rho = detail::m_exp(-log_ratio) / c;
+        return d_k + (d_i - d_k) * inv_rho / (T(1) + inv_rho);
+    }
+    const T rho = c * detail::m_exp(log_ratio);
+    if (!(T(1) + rho > T(0))) return limits<T>::nan();  // I_v(x) <= 0
+    return d_i + rho * (d_k - d_i) / (T(1) + rho);
+}
+
+// d/dx log K_v(x) = K_v'(x)/K_v(x) (< 0). Domain rules:
+//   nan in v or x -> nan;  x < 0 -> nan;  even in v;  x = 0 -> -inf;  x = +inf -> -1 (finite v);
+//   |v| = inf -> -inf (finite x > 0), nan (x = inf).
+template <typename T> LOGBESSEL_INLINE T log_kv_dx(T v, T x) {
+    using detail::limits;
+    if (detail::m_isnan(v) || detail::m_isnan(x) || x < T(0)) return limits<T>::nan();
+    v = detail::m_fabs(v);
+    if (detail::m_isinf(x)) return detail::m_isinf(v) ? limits<T>::nan() : T(-1);
+    if (x == T(0) || detail::m_isinf(v)) return -limits<T>::inf();
+    return detail::log_kv_dx_positive(v, x);
+}
+
+// The inverse of the ratio: kappa >= 0 with I_{v+1}(kappa)/I_v(kappa) = r. Domain rules:
+//   nan in v or r -> nan;  v < -1/2 -> nan (the ratio is not monotone below);  r < 0 or r >= 1
+//   -> nan;  r = 0 -> 0;  v = +inf -> +inf for 0 < r < 1.
+// The inverse is well conditioned except around kappa ~ v for large v, where
+// |d log kappa / d log r| = A / (kappa A') reaches ~3.4: there an error of 1 ulp in A(kappa)
+// moves kappa by ~3.4 ulps, so the result is within a few ulps of the root for the exact r.
+template <typename T> LOGBESSEL_INLINE T iv_ratio_inv(T v, T r) {
+    using detail::limits;
+    if (detail::m_isnan(v) || detail::m_isnan(r) || !(v >= T(-0.5)) || r < T(0) || !(r < T(1)))
+        return limits<T>::nan();
+    if (r == T(0)) return T(0);
+    if (detail::m_isinf(v)) return limits<T>::inf();
+    const T s = T(1) - r;  // exact for r >= 1/2 (Sterbenz); used only there
+    // v = -1/2: A = tanh(kappa), kappa = atanh(r) = log1p(2r / (1 - r)) / 2.
+    if (v == T(-0.5)) return T(0.5) * detail::m_log1p(T(2) * r / s);
+    // Start: invert Amos' lower bound G(k) = k / (alpha + sqrt(beta^2 + k^2)), alpha = v + 1/2,
+    // beta = v + 3/2: k0 = r (alpha + sqrt(r^2 alpha^2 + (1 - r^2) beta^2)) / (1 - r^2) >= root.
+    const T alpha = v + T(0.5), beta = v + T(1.5);
+    const T one_minus_r2 = s * (T(1) + r);
+    T kappa = r * (alpha + detail::m_sqrt(r * r * alpha * alpha + one_minus_r2 * beta * beta)) / one_minus_r2;
+    const bool use_complement = r > T(0.5);
+    // Newton: quadratic convergence from a start within a few percent; the cap is never reached
+    // in practice (3-4 steps), it only bounds the work.
+    for (int it = 0; it < 12; ++it) {
+        const detail::debye_ratio<T> a = detail::iv_ratio_pair(v, kappa, use_complement);
+        const T f = use_complement ? (s - a.complement) : (a.ratio - r);
+        const T slope = detail::iv_ratio_slope(v, kappa, a.complement);
+        if (!(slope > T(0))) break;
+        T step = f / slope;
+        // stay inside (kappa/2, 2 kappa): protects the first steps from a poor slope
+        if (step > T(0.5) * kappa) step = T(0.5) * kappa;
+        if (step < -kappa) step = -kappa;
+        kappa -= step;
+        if (detail::m_fabs(step) <= T(2) * limits<T>::eps() * kappa) break;
+    }
+    return kappa;
+}
+
+}  // namespace logbessel
