@@ -4,13 +4,16 @@
 (``type(logbessel.log_iv) is numpy.ufunc``) with float32 and float64 loops; they broadcast,
 accept ``out=``, ``where=``, ``dtype=``, follow NEP 50 promotion, pickle by name and work
 lazily on dask and xarray arrays through the ufunc protocol.
+
+``log_iv_dv(v, x)`` = d/dv log I_v(x) and ``log_kv_dv(v, x)`` = d/dv log K_v(x) are the
+derivatives with respect to the order, ufuncs of the same kind.
 """
 
 from __future__ import annotations
 
-from ._core import log_iv, log_kv
+from ._core import log_iv, log_iv_dv, log_kv, log_kv_dv
 
-__all__ = ["log_iv", "log_kv", "__version__"]
+__all__ = ["log_iv", "log_kv", "log_iv_dv", "log_kv_dv", "__version__"]
 
 try:
     from importlib.metadata import version as _version

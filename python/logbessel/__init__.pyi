@@ -2,5 +2,7 @@ import numpy as np
 
 log_iv: np.ufunc
 log_kv: np.ufunc
+log_iv_dv: np.ufunc
+log_kv_dv: np.ufunc
 __version__: str
 __all__: list[str]

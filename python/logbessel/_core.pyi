@@ -2,3 +2,5 @@ import numpy as np
 
 log_iv: np.ufunc
 log_kv: np.ufunc
+log_iv_dv: np.ufunc
+log_kv_dv: np.ufunc

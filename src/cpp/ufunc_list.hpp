@@ -8,5 +8,7 @@
 // logbessel.hpp), its docstring in docstrings.hpp, and one line here.
 #define LOGBESSEL_BINARY_UFUNCS(X) \
     X(log_iv)                      \
-    X(log_kv)
+    X(log_kv)                      \
+    X(log_iv_dv)                   \
+    X(log_kv_dv)
 

@@ -3,3 +3,4 @@
 #include "config.hpp"
 #include "log_iv.hpp"
 #include "log_kv.hpp"
+#include "log_dv.hpp"
