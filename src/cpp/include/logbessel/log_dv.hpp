@@ -62,15 +62,21 @@ namespace logbessel {
 namespace detail {
 
 // ---------------------------------------------------------------------------------------
-// digamma psi(y) for y >= 1: the recurrence psi(y) = psi(y+1) - 1/y up to y >= 10, then the
-// asymptotic series (DLMF 5.11.2) psi(y) = log y - 1/(2y) - sum_k B_2k / (2k y^2k), 7 terms
-// (double; the next term is < 5e-17 relative at y = 10) or 4 (float). Absolute error a few
-// eps for y in [1, 10) (the recurrence subtracts up to 2.9 from psi(10) ~ 2.25).
+// digamma psi(y) for y >= 1, as an unevaluated sum hi + lo: the recurrence
+// psi(y) = psi(y+1) - 1/y up to y >= 10, then the asymptotic series (DLMF 5.11.2)
+// psi(y) = log y - 1/(2y) - sum_k B_2k / (2k y^2k), 7 terms (double; the next term is
+// < 5e-17 relative at y = 10) or 4 (float). The recurrence subtracts up to 2.83 from
+// psi(10) = 2.25 (psi(1) = -0.58), so its sum 1/y + 1/(y+1) + ... is accumulated with
+// two_sum, which keeps the absolute error near 1 ulp of psi(10) instead of ~9 roundings.
 // ---------------------------------------------------------------------------------------
-template <typename T> LOGBESSEL_INLINE T digamma_ge1(T y) {
-    T shift = T(0);
-    for (int i = 0; i < 10 && y < T(10); ++i) {  // y >= 1: at most 9 steps
-        shift += T(1) / y;
+template <typename T> LOGBESSEL_INLINE two_part<T> digamma_ge1(T y) {
+    T shift = T(0), shift_lo = T(0);
+    for (int i = 0; i < 10 && y < T(10); ++i) {  // y >= 1: at most 9 steps; y + 1 exact here
+        const T r = T(1) / y;
+        T sh, e;
+        two_sum(shift, r, sh, e);
+        shift = sh;
+        shift_lo += e + m_fma(-r, y, T(1)) / y;  // + the division's remainder
         y += T(1);
     }
     const T r = T(1) / y;
@@ -81,7 +87,10 @@ template <typename T> LOGBESSEL_INLINE T digamma_ge1(T y) {
                  r2 * (T(1.0 / 132) - r2 * (T(691.0 / 32760) - r2 * T(1.0 / 12)))))));
     else
         series = r2 * (T(1.0 / 12) - r2 * (T(1.0 / 120) - r2 * (T(1.0 / 252) - r2 * T(1.0 / 240))));
-    return (m_log(y) - T(0.5) * r - series) - shift;
+    const T lead = m_log(y);
+    T hi, lo;
+    two_sum(lead, -shift, hi, lo);
+    return {hi, lo - shift_lo - (T(0.5) * r + series)};
 }
 
 // ---------------------------------------------------------------------------------------
@@ -172,18 +181,37 @@ template <typename T> LOGBESSEL_INLINE T log_kv_dv_debye(T v, T x) {
 // Region 2: power series of I, differentiated.
 // ---------------------------------------------------------------------------------------
 template <typename T> LOGBESSEL_INLINE T log_iv_dv_series(T v, T x) {
+    // Near x ~ R_D and small v the result (-K_v/I_v-sized) is a difference of O(3) numbers:
+    // log(x/2) ~ 2.4, psi(v+1), and the mean harmonic number W/S ~ 2.9, so the three parts
+    // are combined with two_sum.
     const T q = T(0.25) * x * x;  // may underflow to 0: then the sums are exactly 0
-    T term = T(1), tail = T(0), harmonic = T(0), weighted = T(0);
+    // S = 1 + sum a_k, W = sum a_k H_k and H_k, each as hi + lo (Neumaier's compensated sum):
+    // the mean W/S is a difference-sensitive O(3) number, and plain sums of ~50 terms drift
+    // by several ulps (3 eps measured on S at x = 21.3).
+    T term = T(1), s_hi = T(1), s_lo = T(0), h_hi = T(0), h_lo = T(0), w_hi = T(0), w_lo = T(0);
     for (int k = 1; k < 200; ++k) {  // x < 21.5: the terms fall below eps/2 before k = 60
         const T kk = T(k);
         term *= q / (kk * (kk + v));
-        harmonic += T(1) / (kk + v);
-        tail += term;
-        weighted += term * harmonic;
-        if (term * harmonic <= T(0.5) * limits<T>::eps() * weighted) break;
+        T t, e;
+        two_sum(h_hi, T(1) / (kk + v), t, e);
+        h_hi = t;
+        h_lo += e;
+        two_sum(s_hi, term, t, e);
+        s_hi = t;
+        s_lo += e;
+        const T th = term * (h_hi + h_lo);
+        two_sum(w_hi, th, t, e);
+        w_hi = t;
+        w_lo += e;
+        if (th <= T(0.5) * limits<T>::eps() * w_hi) break;
     }
+    const T mean_h = (w_hi + w_lo) / (s_hi + s_lo);
     const T log_half_x = m_log(x) - ln2<T>();  // not log(x/2): x/2 loses a bit for subnormal x
-    return (log_half_x - digamma_ge1(v + T(1))) - weighted / (T(1) + tail);
+    const two_part<T> psi = digamma_ge1(v + T(1));
+    T a, ae, b, be;
+    two_sum(log_half_x, -psi.hi, a, ae);
+    two_sum(a, -mean_h, b, be);
+    return b + ((ae + be) - psi.lo);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -348,6 +376,19 @@ template <typename T> LOGBESSEL_INLINE kd_start<T> steed_cf2_dmu(T mu, T x) {
         dq2 = dqnew;
         q += c * qnew;
         dq += dc * qnew + c * dqnew;
+        // c grows and the q_i decay (their products are the terms); the derivative needs ~1.5x
+        // the iterations of the value, by when c would overflow in float. Rescale exactly
+        // (powers of 2; the q_i recurrence is homogeneous, so q_i -> 2^60 q_i, c -> 2^-60 c
+        // leaves every product, and every derivative, unchanged).
+        if (m_fabs(c) > T(1.152921504606846976e18)) {
+            const T down = T(8.673617379884035472e-19), up = T(1.152921504606846976e18);
+            c *= down;
+            dc *= down;
+            q1 *= up;
+            dq1 *= up;
+            q2 *= up;
+            dq2 *= up;
+        }
         b += T(2);
         const T d_new = T(1) / (b + a * d);
         dd = -d_new * d_new * (da * d + a * dd);
@@ -361,8 +402,9 @@ template <typename T> LOGBESSEL_INLINE kd_start<T> steed_cf2_dmu(T mu, T x) {
         const T ddels = dq * delh + q * ddelh;
         s += dels;
         ds += ddels;
-        if (m_fabs(dels) <= tol * m_fabs(s) && m_fabs(ddels) <= tol * m_fabs(ds) &&
-            m_fabs(ddelh) <= tol * m_fabs(dh))
+        // absolute criteria suffice: the results are 2 mu ds/s and a1 dh / rho, |a1| <= 1/4,
+        // measured against max(1, |result|); h >= 1/(2(1+x)) is the scale of delh.
+        if (m_fabs(dels) <= tol * s && m_fabs(ddels) <= tol * s && m_fabs(ddelh) <= tol * h)
             break;
     }
     kd_start<T> out;
