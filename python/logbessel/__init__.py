@@ -4,6 +4,9 @@
 (``type(logbessel.log_iv) is numpy.ufunc``) with float32 and float64 loops; they broadcast,
 accept ``out=``, ``where=``, ``dtype=``, follow NEP 50 promotion, pickle by name and work
 lazily on dask and xarray arrays through the ufunc protocol.
+
+``log_iv_dv(v, x)`` = d/dv log I_v(x) and ``log_kv_dv(v, x)`` = d/dv log K_v(x) are the
+derivatives with respect to the order, ufuncs of the same kind.
 """
 
 from __future__ import annotations
@@ -13,8 +16,10 @@ from ._core import (
     iv_ratio_c,
     iv_ratio_inv,
     log_iv,
+    log_iv_dv,
     log_iv_dx,
     log_kv,
+    log_kv_dv,
     log_kv_dx,
     vmf_log_norm,
 )
@@ -24,8 +29,10 @@ __all__ = [
     "iv_ratio_c",
     "iv_ratio_inv",
     "log_iv",
+    "log_iv_dv",
     "log_iv_dx",
     "log_kv",
+    "log_kv_dv",
     "log_kv_dx",
     "vmf_log_norm",
     "__version__",

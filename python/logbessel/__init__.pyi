@@ -8,5 +8,7 @@ iv_ratio_inv: np.ufunc
 log_iv_dx: np.ufunc
 log_kv_dx: np.ufunc
 vmf_log_norm: np.ufunc
+log_iv_dv: np.ufunc
+log_kv_dv: np.ufunc
 __version__: str
 __all__: list[str]

@@ -8,3 +8,5 @@ iv_ratio_inv: np.ufunc
 log_iv_dx: np.ufunc
 log_kv_dx: np.ufunc
 vmf_log_norm: np.ufunc
+log_iv_dv: np.ufunc
+log_kv_dv: np.ufunc

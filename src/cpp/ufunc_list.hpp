@@ -14,5 +14,7 @@
     X(iv_ratio_inv)                \
     X(log_iv_dx)                   \
     X(log_kv_dx)                   \
-    X(vmf_log_norm)
+    X(vmf_log_norm)                \
+    X(log_iv_dv)                   \
+    X(log_kv_dv)
 

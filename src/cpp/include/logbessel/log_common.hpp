@@ -57,6 +57,11 @@ template <typename T> LOGBESSEL_INLINE constexpr T log_pi_2() { return T(0.45158
 template <typename T> LOGBESSEL_INLINE constexpr T pi() { return T(3.14159265358979323846264338327950288); }
 template <typename T> LOGBESSEL_INLINE constexpr T euler_gamma() { return T(0.577215664901532860606512090082402431); }
 
+// log of the largest finite value: exp() of anything above overflows.
+template <typename T> LOGBESSEL_INLINE constexpr T log_max() {
+    return sizeof(T) >= 8 ? T(709.782712893383973096) : T(88.7228391116729996);
+}
+
 // log 2 = ln2_hi + ln2_lo with ln2_hi short enough that e * ln2_hi is exact for every binary
 // exponent e of the type (the split used by fdlibm's log).
 template <typename T> LOGBESSEL_INLINE constexpr T ln2_hi();

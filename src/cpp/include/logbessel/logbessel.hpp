@@ -5,3 +5,5 @@
 #include "log_kv.hpp"
 #include "ratio.hpp"
 #include "vmf.hpp"
+#include "log_dv.hpp"
+

@@ -56,10 +56,6 @@
 namespace logbessel {
 namespace detail {
 
-// log of the largest finite value: exp() of anything above overflows.
-template <typename T> LOGBESSEL_INLINE constexpr T log_max() {
-    return sizeof(T) >= 8 ? T(709.782712893383973096) : T(88.7228391116729996);
-}
 
 // Below this R the E series cannot reach eps/4 with the available terms (see the header).
 template <typename T> LOGBESSEL_INLINE constexpr T ratio_debye_min_r() { return sizeof(T) >= 8 ? T(26.5) : T(11); }
