@@ -91,9 +91,9 @@ def _classify(name: str, backend, obj: Any, what: str) -> _Operand:
         return _Operand(obj, False, obj.dtype, ())
     if isinstance(obj, bool):  # Python bool is not a weak scalar in NEP 50
         return _Operand(obj, False, np.dtype(np.bool_), ())
-    if isinstance(obj, (int, float, complex)):
-        return _Operand(obj, False, type(obj) if type(obj) in (int, float, complex) else
-                        {True: int, False: float}[isinstance(obj, int)], ())
+    if isinstance(obj, (int, float, complex)):  # weak Python scalars: resolved by their type
+        weak = int if isinstance(obj, int) else float if isinstance(obj, float) else complex
+        return _Operand(obj, False, weak, ())
     raise TypeError(
         f"logbessel.{name}: unsupported {what} of type {type(obj).__name__}; expected a CuPy "
         "array, a Python or NumPy scalar, or a 0-d NumPy array"
@@ -106,10 +106,9 @@ def _resolve_loop(name: str, cpu_ufunc, operands, out, dtype, signature, casting
             raise TypeError(f"logbessel.{name}: cannot specify both 'signature' and 'dtype'")
         signature = (None, None, np.dtype(dtype))
     out_dtype = None if out is None else out.dtype
-    resolved = cpu_ufunc.resolve_dtypes(
-        (operands[0].resolve_as, operands[1].resolve_as, out_dtype),
-        signature=signature, casting=casting,
-    )
+    kwargs = {"casting": casting} if signature is None else {"casting": casting, "signature": signature}
+    resolved = cpu_ufunc.resolve_dtypes((operands[0].resolve_as, operands[1].resolve_as, out_dtype),
+                                        **kwargs)
     loop = np.dtype(resolved[2])
     if loop not in _LOOP_DTYPES or any(np.dtype(d) != loop for d in resolved):
         # Every loop of a logbessel ufunc is ff->f or dd->d; anything else is a new kind of loop
@@ -172,12 +171,20 @@ def call_binary(name: str, cpu_ufunc, backend, launcher, args: tuple, *, out=Non
     shape = np.broadcast_shapes(*(op.shape for op in operands))
     if out is not None:
         out_shape = tuple(out.shape)
-        if np.broadcast_shapes(shape, out_shape) != out_shape:
+        try:
+            fits = np.broadcast_shapes(shape, out_shape) == out_shape
+        except ValueError:
+            fits = False
+        if not fits:
             raise ValueError(f"logbessel.{name}: non-broadcastable output operand with shape "
                              f"{out_shape} doesn't match the broadcast shape {shape}")
         shape = out_shape
     if mask is not None and not isinstance(mask, bool):
-        if np.broadcast_shapes(shape, tuple(mask.shape)) != shape:
+        try:
+            fits = np.broadcast_shapes(shape, tuple(mask.shape)) == shape
+        except ValueError:
+            fits = False
+        if not fits:
             raise ValueError(f"logbessel.{name}: where= of shape {tuple(mask.shape)} does not "
                              f"broadcast to the result shape {shape}")
 
