@@ -83,7 +83,7 @@ def test_name_matches_attribute(name):
 
 
 def test_module_all_and_version():
-    assert sorted(logbessel.__all__) == ["__version__", "log_iv", "log_kv"]
+    assert sorted(logbessel.__all__) == ["__version__", "get_include", "log_iv", "log_kv"]
     for name in logbessel.__all__:
         assert hasattr(logbessel, name), name
     assert isinstance(logbessel.__version__, str)
