@@ -7,9 +7,14 @@ lazily on dask and xarray arrays through the ufunc protocol.
 
 ``log_iv_dv(v, x)`` = d/dv log I_v(x) and ``log_kv_dv(v, x)`` = d/dv log K_v(x) are the
 derivatives with respect to the order, ufuncs of the same kind.
+
+On CuPy arrays the same calls run on the GPU (``logbessel.gpu``; README "GPU").
 """
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 from ._core import (
     iv_ratio,
@@ -35,6 +40,7 @@ __all__ = [
     "log_kv_dv",
     "log_kv_dx",
     "vmf_log_norm",
+    "get_include",
     "__version__",
 ]
 
@@ -44,3 +50,53 @@ try:
     __version__ = _version("logbessel")
 except Exception:  # pragma: no cover - running from a source tree without metadata
     __version__ = "0+unknown"
+
+
+def get_include() -> str:
+    """Directory of the header-only C++/CUDA library shipped with the package.
+
+    ``#include "logbessel/logbessel.hpp"`` with ``-I`` this directory gives
+    ``logbessel::log_iv<T>(v, x)`` and the other kernels (host and device code), and
+    ``logbessel/cuda_kernels.cuh`` the CUDA kernels that logbessel.gpu compiles at run time.
+    """
+    here = Path(__file__).resolve().parent
+    # Installed package: logbessel/include. Editable install / source tree: the sources.
+    for candidate in (here / "include", here.parent.parent / "src" / "cpp" / "include"):
+        if (candidate / "logbessel" / "logbessel.hpp").is_file():
+            return str(candidate)
+    raise FileNotFoundError("logbessel's headers are not installed next to the package")
+
+
+def __getattr__(name: str):
+    # `logbessel.gpu` is imported on first access, so that nothing GPU-related is imported by
+    # `import logbessel` when CuPy is absent (it never imports CuPy by itself either).
+    if name == "gpu":
+        import importlib
+
+        return importlib.import_module(".gpu", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _register_cupy_dispatch_at_import() -> None:
+    """When CuPy is installed, let CuPy's __array_ufunc__ find the GPU versions (README "GPU").
+
+    Opt out with LOGBESSEL_CUPY_DISPATCH=0 (then call logbessel.gpu.register_cupy_dispatch()
+    yourself, or use logbessel.gpu.NAME explicitly). A broken CuPy installation never breaks
+    `import logbessel`: the error is kept in logbessel.gpu.info()["cupy_dispatch"].
+    """
+    if os.environ.get("LOGBESSEL_CUPY_DISPATCH", "").strip().lower() in ("0", "false", "no", "off"):
+        return
+    import importlib.util
+
+    if importlib.util.find_spec("cupy") is None:
+        return
+    from . import gpu
+
+    try:
+        gpu.register_cupy_dispatch()
+    except Exception as exc:  # noqa: BLE001 - any failure of a third-party import is reported, not raised
+        gpu._registration.clear()
+        gpu._registration["error"] = f"{type(exc).__name__}: {exc}"
+
+
+_register_cupy_dispatch_at_import()

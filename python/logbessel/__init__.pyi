@@ -1,5 +1,7 @@
 import numpy as np
 
+from . import gpu as gpu
+
 log_iv: np.ufunc
 log_kv: np.ufunc
 iv_ratio: np.ufunc
@@ -12,3 +14,5 @@ log_iv_dv: np.ufunc
 log_kv_dv: np.ufunc
 __version__: str
 __all__: list[str]
+
+def get_include() -> str: ...

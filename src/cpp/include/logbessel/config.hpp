@@ -31,20 +31,35 @@ namespace detail {
 // ---------------------------------------------------------------------------------------
 // Numeric limits without <limits> (which NVRTC lacks). Values are the IEEE binary32/64 ones.
 // ---------------------------------------------------------------------------------------
+// Infinity and the quiet nan as constants. GCC, Clang and nvcc have the __builtin_ forms;
+// NVRTC (the JIT path through CuPy) has none of them, so there the bit patterns are
+// reinterpreted with CUDA's device intrinsics (the same bits: +inf, and the default quiet
+// nan 0x7fc00000 / 0x7ff8000000000000 that __builtin_nan("") gives).
+#if defined(__CUDACC_RTC__)
+#define LOGBESSEL_INF_F __int_as_float(0x7f800000)
+#define LOGBESSEL_NAN_F __int_as_float(0x7fc00000)
+#define LOGBESSEL_INF_D __longlong_as_double(0x7ff0000000000000LL)
+#define LOGBESSEL_NAN_D __longlong_as_double(0x7ff8000000000000LL)
+#else
+#define LOGBESSEL_INF_F __builtin_huge_valf()
+#define LOGBESSEL_NAN_F __builtin_nanf("")
+#define LOGBESSEL_INF_D __builtin_huge_val()
+#define LOGBESSEL_NAN_D __builtin_nan("")
+#endif
 template <typename T> struct limits;
 template <> struct limits<float> {
     LOGBESSEL_INLINE static constexpr float eps() { return 1.1920928955078125e-7f; }  // 2^-23
     LOGBESSEL_INLINE static constexpr float max() { return 3.4028234663852886e38f; }
     LOGBESSEL_INLINE static constexpr float min_normal() { return 1.1754943508222875e-38f; }
-    LOGBESSEL_INLINE static float inf() { return __builtin_huge_valf(); }
-    LOGBESSEL_INLINE static float nan() { return __builtin_nanf(""); }
+    LOGBESSEL_INLINE static float inf() { return LOGBESSEL_INF_F; }
+    LOGBESSEL_INLINE static float nan() { return LOGBESSEL_NAN_F; }
 };
 template <> struct limits<double> {
     LOGBESSEL_INLINE static constexpr double eps() { return 2.220446049250313e-16; }  // 2^-52
     LOGBESSEL_INLINE static constexpr double max() { return 1.7976931348623157e308; }
     LOGBESSEL_INLINE static constexpr double min_normal() { return 2.2250738585072014e-308; }
-    LOGBESSEL_INLINE static double inf() { return __builtin_huge_val(); }
-    LOGBESSEL_INLINE static double nan() { return __builtin_nan(""); }
+    LOGBESSEL_INLINE static double inf() { return LOGBESSEL_INF_D; }
+    LOGBESSEL_INLINE static double nan() { return LOGBESSEL_NAN_D; }
 };
 
 // ---------------------------------------------------------------------------------------
