@@ -180,27 +180,29 @@ def _log_ratio_i(v, x, prec):
 
 
 def _ratio_and_deriv(v, k, prec):
-    """(R, 1 - R, R') at kappa = k (ball), R' = 1 - R^2 - (2v+1) R / k."""
-    from flint import ctx
+    """(R, 1 - R, R') at kappa = k (ball), R' = 1 - R^2 - (2v+1) R / k (2v+1 in Arb: in double
+    its rounding error would dominate R' ~ (1-R)/k when 1 - R is tiny)."""
+    from flint import arb, ctx
 
     d = _log_ratio_i(v, k, prec)
     ctx.prec = prec
     r = d.exp()
     c = -d.expm1()
-    return r, c, c * (1 + r) - (2 * v + 1) * r / k
+    return r, c, c * (1 + r) - (2 * arb(v) + 1) * r / k
 
 
-def _central(fn, a, prec, rel_step=False):
+def _central(fn, a, prec, dist=None):
     """Central difference of fn(arb order) at a, step h = 2^-STEP_BITS, with truncation estimate.
 
-    rel_step: h = min(2^-STEP_BITS, 2^(e - 80)) with |a| ~ 2^e, for functions singular at a = 0
-    (matern at nu = 0), so that (h/a)^2 stays tiny.
+    dist: distance from a to the nearest singularity of fn (matern: nu = 0; log I_v: v = -1,
+    where 1/Gamma(v+1) vanishes); then h = min(2^-STEP_BITS, ~dist 2^-80), so that the
+    truncation error (h/dist)^2 stays tiny.
     """
     from flint import arb, ctx
 
     shift = 0
-    if rel_step and a != 0.0:
-        shift = max(0, -(math.frexp(abs(a))[1] - 80) - STEP_BITS)
+    if dist:
+        shift = max(0, -(math.frexp(abs(dist))[1] - 80) - STEP_BITS)
     vals = []
     for bits in (STEP_BITS + shift, STEP2_BITS + shift):
         ctx.prec = prec
@@ -257,7 +259,7 @@ def ref_log_iv_dv(v, x, prec):
         if s < 0:
             raise _NotYet("I < 0")
         return lb
-    return _central(f, v, prec)
+    return _central(f, v, prec, dist=(v + 1) if v < 0 else None)
 
 
 def ref_log_kv_dv(v, x, prec):
@@ -294,7 +296,7 @@ def ref_matern_dnu(r, nu, prec):
         lm = _log_matern(r, N, p)
         ctx.prec = p
         return lm.exp()
-    return _central(f, nu, prec, rel_step=True)
+    return _central(f, nu, prec, dist=nu)
 
 
 def ref_vmf_log_norm(d, kappa, prec):
@@ -1069,6 +1071,7 @@ def generate(dtype, funcs, jobs, out_path):
                 continue
             keep.append((a, x, cat, res))
         for a, x, val, cat in _edges(func, Box(dtype)):
+            a, x = float(np.float64(a).astype(dtype)), float(np.float64(x).astype(dtype))
             keep.append((a, x, cat, {"hi": val, "lo": 0.0 if math.isfinite(val) else val,
                                      "prec": 0, "cond": math.nan}))
         arrays[f"{func}_a"] = np.array([k[0] for k in keep], dtype=np.float64)
