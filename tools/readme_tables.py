@@ -1,6 +1,7 @@
 """Print the README's compact accuracy table (logbessel vs SciPy on the Arb tables).
 
 Run from the repository root: python tools/readme_tables.py
+(``--primitives``: the related primitives of issue 5, one row per function.)
 Rows: the box samples (grid + random over the whole range), the edge categories, the
 adversarial categories near turning points and roots, and the whole table. Cells:
 max / p99 of err_abs = |f - ref| / (eps max(1, |ref|)) in units of the dtype's eps, and the
@@ -39,7 +40,38 @@ def cell(err_abs, fail, mask) -> str:
     return f"{e.max():.2g} / {np.percentile(e, 99):.2g} ({nf})"
 
 
+def primitives() -> None:
+    """One row per primitive: max / p99 err_abs (failures) per dtype, and the target."""
+    import logbessel
+
+    print("\n**Related primitives** (cells: max / p99 err_abs in eps of the dtype, (failures); "
+          "iv_ratio_inv also divided by max(1, condition number))\n")
+    print("| function | target | float64 | float32 | rows (float64 / float32) |")
+    print("|---|---:|---:|---:|---:|")
+    for func in acc.PRIM_FUNCS:
+        cells, rows = [], []
+        for dtype in ("float64", "float32"):
+            t = acc.load_primitive_tables(dtype)[func]
+            rows.append(str(len(t)))
+            if not hasattr(logbessel, func):
+                cells.append("not implemented yet")
+                continue
+            with np.errstate(all="ignore"):
+                out = getattr(logbessel, func)(t.v.astype(dtype), t.x.astype(dtype))
+            err_abs, _, fail = acc.errors(out, t.hi[func], t.lo[func], dtype)
+            c = cell(err_abs, fail, np.ones(len(t), bool))
+            if "cond" in t.extra:
+                sc = acc.cond_scaled(err_abs, t)
+                c += f"; /cond: {cell(sc, fail, np.ones(len(t), bool)).split(' (')[0]}"
+            cells.append(c)
+        print(f"| {func} | {acc.PRIM_TARGET_MAX_ABS[func]:g} | {cells[0]} | {cells[1]} | "
+              f"{' / '.join(rows)} |")
+
+
 def main() -> None:
+    if "--primitives" in sys.argv[1:]:
+        primitives()
+        return
     for dtype in ("float64", "float32"):
         t = acc.load_table(dtype)
         cols = []
