@@ -33,7 +33,25 @@ import logbessel  # noqa: E402
 # Categories where a target is knowingly missed: (func, dtype, category) -> (ratchet, why).
 # The target test is then an expected failure that errors once the target is met (remove the
 # entry), and the ratchet (1.25 x the measured max err_abs) may only go down.
-KNOWN_SHORTFALLS: dict[tuple[str, str, str], tuple[float, str]] = {}
+KNOWN_SHORTFALLS: dict[tuple[str, str, str], tuple[float, str]] = {
+    # log C_d crosses zero at large kappa (d = 1e4, kappa ~ 4.5e4): v log(v + R) and R are
+    # ~v log v while the result is O(1); the double-double big terms leave ~v eps/2 absolute
+    # (the function's own condition number there is kappa A_d ~ 4e4).
+    ("vmf_log_norm", "float64", "near_zero"): (2100.0, "zero of log C_d at large kappa: ~v eps/2 absolute"),
+    ("vmf_log_norm", "float32", "near_zero"): (2200.0, "zero of log C_d at large kappa: ~v eps/2 absolute"),
+    ("vmf_log_norm", "float64", "switch"): (4.5, "v (log_r_lo + log1p(v/R)) rounded where log C ~ 0"),
+    ("vmf_log_norm", "float32", "switch"): (5.5, "v (log_r_lo + log1p(v/R)) rounded where log C ~ 0"),
+    ("log_iv_dv", "float64", "negative_v"): (28.0, "-1 < v < 0 near v = 0 with tiny x (order-derivative branch)"),
+    ("log_iv_dv", "float32", "negative_v"): (24.0, "-1 < v < 0 near v = 0 with tiny x (order-derivative branch)"),
+}
+
+# Relative-error shortfalls of iv_ratio / iv_ratio_c (same ratchet rule). For -1 < v < 0 the
+# complement comes from one recurrence step from v + 1 and carries ~(v + 3/2)/|v + 1/2| ulps
+# (documented in the docstring; exact closed form at v = -1/2).
+KNOWN_RELATIVE_SHORTFALLS: dict[tuple[str, str, str], tuple[float, str]] = {
+    ("iv_ratio_c", "float64", "negative_v"): (4.5, "-1 < v < 0: recurrence step from v + 1"),
+    ("iv_ratio_c", "float32", "negative_v"): (5.5, "-1 < v < 0: recurrence step from v + 1"),
+}
 
 
 def implementation(func: str):
@@ -115,6 +133,12 @@ def test_max_err_relative(case):
     if not m.any():
         return
     j = np.flatnonzero(m)[np.argmax(e[m])]
+    if case in KNOWN_RELATIVE_SHORTFALLS:
+        ratchet, why = KNOWN_RELATIVE_SHORTFALLS[case]
+        assert e[j] <= ratchet, f"regression: {acc.fmt(float(e[j]))} > {ratchet} ({why})"
+        if e[j] > acc.PRIM_TARGET_MAX_RELATIVE:
+            pytest.xfail(f"known shortfall ({why}): {acc.fmt(float(e[j]))}")
+        pytest.fail(f"target met ({acc.fmt(float(e[j]))}): remove {case} from KNOWN_RELATIVE_SHORTFALLS")
     assert e[j] <= acc.PRIM_TARGET_MAX_RELATIVE, (
         f"{func}[{dtype}] {cat}: max |f - ref| / (eps |ref|) = {acc.fmt(float(e[j]))} > "
         f"{acc.PRIM_TARGET_MAX_RELATIVE} at {_where(t, j, out, func)}")

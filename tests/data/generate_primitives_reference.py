@@ -245,7 +245,8 @@ def ref_log_iv_dx(v, x, prec):
 def ref_log_kv_dx(v, x, prec):
     from flint import arb, ctx
     ctx.prec = prec
-    vm, vp = abs(arb(v) - 1), abs(arb(v)) + 1  # K is even in the order
+    a = abs(arb(v))  # K is even in the order: K_v'/K_v = K_|v|'/K_|v|
+    vm, vp = abs(a - 1), a + 1
     _, l0 = log_bessel("k", v, x, prec)
     _, lm = log_bessel("k", vm, x, prec)
     _, lp = log_bessel("k", vp, x, prec)

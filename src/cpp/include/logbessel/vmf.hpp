@@ -16,11 +16,11 @@
 //  2. Debye region, v >= 0: with v eta = R - v asinh(v/kappa) (log_common.hpp),
 //     v log kappa - v eta = v log(v + R) - R, hence
 //         log C = v log(v + R) - R - (v + 1/2) log(2 pi) + (log R)/2 - log1p(Debye series),
-//     evaluated as v [log v + log1p(sq) - sq - log 2 pi] for kappa <= v and as
-//     kappa [r (log kappa + log(r + sq) - log 2 pi) - sq] for kappa > v (r = min/max,
-//     sq = sqrt(1 + r^2)): no intermediate overflow and no log kappa at kappa = 0. Accuracy:
-//     a few ulps of |log C|; where log C crosses zero at large kappa the absolute error is a few
-//     eps * kappa, which is the conditioning of the problem (d log C / d log kappa = -kappa A_d).
+//     with the large terms in double-double (see vmf_log_norm_finite) and no log kappa, so
+//     kappa = 0 needs no special case. Accuracy: a few ulps of |log C| except where log C
+//     crosses zero at large kappa: there the absolute error is ~v eps/2 (v log R and R are
+//     ~v log v while the result is O(1); the problem's own condition number is
+//     |d log C / d log kappa| = kappa A_d(kappa)).
 //  3. 1 <= d < 2 (v in [-1/2, 0)) outside the series region: kappa >= R_D, the direct formula
 //     with log_iv has no cancellation there (log I_v ~ kappa).
 #pragma once
@@ -48,14 +48,56 @@ template <typename T> LOGBESSEL_INLINE T vmf_log_norm_finite(T v, T kappa) {
         return v * m_log(kappa) - (v + T(1)) * log_2pi<T>() - log_iv(v, kappa);
     const radius<T> rd = make_radius(v, kappa);
     const T tail = debye_series(rd, T(1));
-    T lead;
-    if (kappa <= v) {
-        lead = v * ((m_log(v) + m_log1p(rd.sq)) - (rd.sq + log_2pi<T>()));
-    } else {
-        const T r = rd.r;  // v / kappa
-        lead = kappa * (r * ((m_log(kappa) + m_log(r + rd.sq)) - log_2pi<T>()) - rd.sq);
+    const T m = m_max(v, kappa);
+    if (m > T(1e30) * (sizeof(T) >= 8 ? T(1e270) : T(1))) {
+        // near the float max (v log R or R would overflow as products below): the same formula
+        // factored by max(v, kappa), in working precision
+        T lead;
+        if (kappa <= v) {
+            lead = v * ((m_log(v) + m_log1p(rd.sq)) - (rd.sq + log_2pi<T>()));
+        } else {
+            const T r = rd.r;  // v / kappa
+            lead = kappa * (r * ((m_log(kappa) + m_log(r + rd.sq)) - log_2pi<T>()) - rd.sq);
+        }
+        return lead + ((T(0.5) * rd.log_r_hi - T(0.5) * log_2pi<T>()) + (T(0.5) * rd.log_r_lo - log1p_small(tail)));
     }
-    return lead + ((T(0.5) * rd.log_r_hi - T(0.5) * log_2pi<T>()) + (T(0.5) * rd.log_r_lo - log1p_small(tail)));
+    // v log(v + R) - R - (v + 1/2) log(2 pi) cancels (log C crosses zero; at v ~ 13,
+    // kappa ~ 22 the terms are ~25x the result), so the three large terms are formed in
+    // double-double: log(v + R) = log_r_hi + log_r_lo + log1p(v/R) with v * log_r_hi exact
+    // (make_radius), R = m sqrt(1 + r^2) with r and the square root corrected to double-double,
+    // and log(2 pi) as a double-double constant. Only v (log_r_lo + log1p(v/R)), with both logs
+    // O(1), is rounded at the size of the terms: the error is ~v eps/2 absolute instead of
+    // ~v log(R) eps.
+    const T n = m_min(v, kappa);
+    const T r = rd.r;
+    const T r_l = m_fma(-r, m, n) / m;  // n/m = r + r_l
+    T r2h, r2l;
+    two_prod(r, r, r2h, r2l);
+    r2l += T(2) * r * r_l;
+    T hh, hl;
+    two_sum(T(1), r2h, hh, hl);
+    hl += r2l;
+    const T sq_l = (m_fma(-rd.sq, rd.sq, hh) + hl) / (T(2) * rd.sq);  // sqrt(1 + r^2) = sq + sq_l
+    T big_r, big_r_l;
+    two_prod(m, rd.sq, big_r, big_r_l);
+    big_r_l += m * sq_l;
+    T a, a_l;
+    two_prod(v, rd.log_r_hi, a, a_l);
+    const T b = v * (rd.log_r_lo + m_log1p(v * rd.inv_r));
+    T vh, vl;
+    two_sum(v, T(0.5), vh, vl);
+    // log(2 pi) = log2pi_hi + log2pi_lo (double-double / float-float)
+    const T log2pi_hi = sizeof(T) >= 8 ? T(1.8378770664093456) : T(1.8378770351409912);
+    const T log2pi_lo = sizeof(T) >= 8 ? T(-7.756588316134483e-17) : T(3.126835323996602e-08);
+    T d, d_l;
+    two_prod(vh, log2pi_hi, d, d_l);
+    d_l += vh * log2pi_lo + vl * log2pi_hi;
+    T s1, e1, s2, e2;
+    two_sum(a, -big_r, s1, e1);
+    two_sum(s1, -d, s2, e2);
+    const T small = (e1 + e2) + (a_l - big_r_l - d_l) + b +
+                    (T(0.5) * rd.log_r_hi + (T(0.5) * rd.log_r_lo - log1p_small(tail)));
+    return s2 + small;
 }
 
 }  // namespace detail
