@@ -179,7 +179,7 @@ def test_aot_module_names_match():
     aot, why = _gpu_runtime.load_aot()
     if aot is None:
         pytest.skip(f"AOT module not built here: {why}")
-    assert tuple(aot.names) == tuple(n for n in gpu.names if n in aot.names)
+    assert len(aot.names) == len(set(aot.names))  # one kernel pair per function of the list
     assert set(aot.names) == set(gpu.names)
     assert aot.flush_to_zero is False
     count, err = aot.device_count()
