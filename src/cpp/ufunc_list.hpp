@@ -8,5 +8,8 @@
 // logbessel.hpp), its docstring in docstrings.hpp, and one line here.
 #define LOGBESSEL_BINARY_UFUNCS(X) \
     X(log_iv)                      \
-    X(log_kv)
+    X(log_kv)                      \
+    X(log_abs_iv)                  \
+    X(sign_iv)                     \
+    X(matern)
 

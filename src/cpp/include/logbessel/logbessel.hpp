@@ -3,3 +3,5 @@
 #include "config.hpp"
 #include "log_iv.hpp"
 #include "log_kv.hpp"
+#include "signed_iv.hpp"
+#include "matern.hpp"
