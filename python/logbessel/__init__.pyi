@@ -12,6 +12,9 @@ log_kv_dx: np.ufunc
 vmf_log_norm: np.ufunc
 log_iv_dv: np.ufunc
 log_kv_dv: np.ufunc
+log_abs_iv: np.ufunc
+sign_iv: np.ufunc
+matern: np.ufunc
 __version__: str
 __all__: list[str]
 

@@ -16,5 +16,8 @@
     X(log_kv_dx)                   \
     X(vmf_log_norm)                \
     X(log_iv_dv)                   \
-    X(log_kv_dv)
+    X(log_kv_dv)                   \
+    X(log_abs_iv)                  \
+    X(sign_iv)                     \
+    X(matern)
 

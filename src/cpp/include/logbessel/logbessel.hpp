@@ -6,4 +6,5 @@
 #include "ratio.hpp"
 #include "vmf.hpp"
 #include "log_dv.hpp"
-
+#include "signed_iv.hpp"
+#include "matern.hpp"

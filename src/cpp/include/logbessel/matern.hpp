@@ -1,0 +1,161 @@
+// logbessel/matern.hpp -- the Matern correlation with unit length scale,
+//     k(r, nu) = 2^(1-nu) / Gamma(nu) * z^nu K_nu(z),   z = sqrt(2 nu) r,
+// (Rasmussen & Williams 2006, eq. 4.14), in [0, 1], k(0, nu) = 1, decreasing in r, and
+// k -> exp(-r^2/2) as nu -> inf. Written M_nu(z) below when seen as a function of z.
+//
+// The naive form exp((1-nu) log 2 - lgamma(nu) + nu log z + log K_nu(z)) adds terms of size
+// ~nu log nu (or ~nu log(1/z) for small z) to get a result of size O(1): it loses ~nu eps
+// and returns nan/0 for nu > ~170 in the product form (Gamma overflows). The target here is
+// an absolute error of a few eps on k (k is a correlation in [0, 1]), so only the region
+// where k is not tiny needs care. Regions (R = sqrt(nu^2 + z^2), R_D as for log K: 21.5 in
+// double, 10 in float):
+//
+//  1. nu >= nu_S (7 in double, 5 in float: where the Stirling remainder phi is accurate) and
+//     R >= R_D: the Debye expansion of K (DLMF 10.41.4) with Stirling's series for
+//     lgamma(nu) (DLMF 5.11.1) regrouped so that no large terms cancel. With
+//     u = z^2/nu^2 = 2 r^2 / nu, sigma = sqrt(1 + u) = R/nu, w = (sigma - 1)/2 = u/(2(1 + sigma)),
+//         nu log z + log K_nu(z) = nu log(nu + R) - R + (log(pi/2) - log R)/2 + log(1 + D),
+//         lgamma(nu) = (nu - 1/2) log nu - nu + log(2 pi)/2 + phi(nu),
+//     so that
+//         log k = nu [log1p(w) - 2 w] - log1p(u)/4 - phi(nu) + log1p(D),
+//     D = sum_k (-1)^k P_k(t^2)/R^k, t^2 = 1/(1 + u) (the log_kv Debye series). Every term is
+//     computed to a few eps relative from r and nu directly (u from one product and one
+//     quotient; z is never formed, so nothing overflows up to nu, r = DBL_MAX); as r -> 0,
+//     nu [..] -> -r^2/2 (the squared-exponential limit for large nu) and log1p(D) -> phi(nu)
+//     up to the Debye truncation (< eps/4). Accuracy: ~2 eps absolute on k.
+//
+//  2. nu < nu_S and R >= R_D (so z > ~20): k < 2e-5 (double; < 4e-3 in float), and the
+//     naive log form above is accurate enough: its absolute error ~50 eps on log k becomes
+//     < 1e-3 eps on k. z = sqrt(2 nu) r is finite there (z > 1e30 returns 0 before).
+//
+//  3. R < R_D (nu, z < 21.5): the Wronskian I_nu K_{nu+1} + I_{nu+1} K_nu = 1/z (DLMF 10.28.2)
+//     with the power series I_nu(z) = (z/2)^nu S_nu / Gamma(nu + 1) (DLMF 10.25.2) turns the
+//     Matern function into a ratio of positive sums:
+//         k = nu / (rho_nu S_nu + (z^2/4) S_{nu+1} / (nu + 1)),   rho_nu = (z/2) K_{nu+1}(z) / K_nu(z),
+//     (all the Gamma functions and powers of z cancel exactly). rho_nu comes from Temme's
+//     series (z <= 1) or Steed's CF2 (z > 1) for the fractional order mu = nu - round(nu) and
+//     the forward recurrence rho_{m} = m + (z/2)^2 / rho_{m-1} (stable for K, all terms
+//     positive), exactly as in log_kv.hpp; S_nu, S_{nu+1} have positive terms. So k comes out
+//     to a few eps relative for every nu in (0, R_D), integer or not, with no special case
+//     at integer nu (where the textbook form 0F1(;1-nu;q) - Gamma(1-nu)/Gamma(1+nu) q^nu
+//     0F1(;1+nu;q) has cancelling poles).
+//
+//  4. z < z_tiny (1e-20 in double, 1e-10 in float): z itself could be subnormal or 0 (small
+//     r and small nu), losing the relative precision that (z/2)^(2 nu) needs. There the O(z^2)
+//     terms are below eps (even against 1/(1-nu) < 1/eps), and (DLMF 10.31.1, 10.25.2)
+//         k = 1 - Gamma(1-nu)/Gamma(1+nu) q^nu   (nu < 1),   k = 1   (nu >= 1),   q = z^2/4 = nu r^2/2,
+//     with q^nu from log q = log(nu/2) + 2 log r (no underflow) and 1 - e^y from expm1.
+//
+// Special values: r < 0 -> nan (a distance; no abs() so that a sign bug upstream is not
+// hidden), nu <= 0 -> nan, nan -> nan; r = 0 -> 1 (any nu > 0, also nu = inf);
+// r = inf -> 0; nu = inf -> exp(-r^2/2); z > 1e30 -> 0 (k ~ e^-z).
+#pragma once
+
+#include "config.hpp"
+#include "log_common.hpp"
+#include "log_kv.hpp"
+#include "log_series.hpp"
+
+namespace logbessel {
+namespace detail {
+
+template <typename T> struct matern_traits;
+template <> struct matern_traits<double> {
+    LOGBESSEL_INLINE static constexpr double stirling_min() { return 7.0; }
+    LOGBESSEL_INLINE static constexpr double z_tiny() { return 1e-20; }
+    LOGBESSEL_INLINE static constexpr double u_huge() { return 1e300; }
+};
+template <> struct matern_traits<float> {
+    LOGBESSEL_INLINE static constexpr float stirling_min() { return 5.0f; }
+    LOGBESSEL_INLINE static constexpr float z_tiny() { return 1e-10f; }
+    LOGBESSEL_INLINE static constexpr float u_huge() { return 1e36f; }
+};
+
+// Region 1: log k from the regrouped Debye expansion; nu >= stirling_min, R >= R_D.
+// Returns +-0 or a negative log; -inf when the true value is below e^-(1e150).
+template <typename T> LOGBESSEL_INLINE T matern_log_debye(T r, T nu) {
+    // u = z^2/nu^2 = 2 r^2 / nu. Where u > u_huge (z/nu > 1e150 in double, 1e18 in float)
+    // log k ~ -z is below -1e18: k = 0 (tested first: the product could overflow).
+    const T a = r / nu;
+    if (a > T(1) && r > T(0.25) * limits<T>::max() / a) return -limits<T>::inf();
+    const T u = a * (T(2) * r);
+    if (!(u < matern_traits<T>::u_huge())) return -limits<T>::inf();
+    const T sigma = m_sqrt(T(1) + u);
+    const T w = u / (T(2) * (T(1) + sigma));
+    radius<T> rd;
+    rd.inv_r = (T(1) / nu) / sigma;
+    rd.r_capped = (nu < T(1e30) && sigma < T(1e30) / nu) ? nu * sigma : T(1e30);
+    rd.t2 = T(1) / (T(1) + u);
+    const T debye = debye_series(rd, T(-1));
+    // small terms first, the (possibly large) nu [log1p(w) - 2 w] last
+    const T small = (log1p_small(debye) - stirling_remainder(nu)) - T(0.25) * m_log1p(u);
+    return nu * (m_log1p(w) - T(2) * w) + small;
+}
+
+// Region 2: the plain log form, for nu < stirling_min with z > ~20 (k tiny).
+template <typename T> LOGBESSEL_INLINE T matern_log_plain(T r, T nu, T z) {
+    const T log_z = m_log(r) + T(0.5) * (ln2<T>() + m_log(nu));
+    return ((T(1) - nu) * ln2<T>() - m_lgamma(nu)) + nu * log_z + log_kv_positive(nu, z);
+}
+
+// Region 3: k from the Wronskian, 0 < nu, z and nu^2 + z^2 < R_D^2.
+template <typename T> LOGBESSEL_INLINE T matern_wronskian(T nu, T z) {
+    const T nf = m_floor(nu + T(0.5));
+    const int n = static_cast<int>(nf);
+    const T mu = nu - nf;  // in [-1/2, 1/2)
+    const k_start<T> st = (z <= T(1)) ? temme_series(mu, z) : steed_cf2(mu, z);
+    const T q = T(0.25) * z * z;
+    T rho = st.rho;  // rho_mu
+    if (n >= 1) {
+        T order = mu + T(1);
+        rho = order + st.x2_over_rho;  // rho_{mu+1}
+        for (int k = 2; k <= n; ++k) {
+            order += T(1);
+            rho = order + q / rho;
+        }
+    }
+    T tail, s_next;
+    series_sums<T, true>(nu, z, tail, s_next);
+    return nu / (rho * (T(1) + tail) + q * s_next / (nu + T(1)));
+}
+
+// Region 4: z < z_tiny.
+template <typename T> LOGBESSEL_INLINE T matern_tiny_z(T r, T nu) {
+    if (nu >= T(1)) return T(1);
+    const T log_q = m_log(T(0.5) * nu) + T(2) * m_log(r);
+    // log(Gamma(1-nu)/Gamma(1+nu)); lgamma1p's Taylor branch also serves -nu for nu < 1/16
+    const T log_ratio = ((nu < T(0.0625)) ? lgamma1p(-nu) : m_lgamma(T(1) - nu)) - lgamma1p(nu);
+    return -m_expm1(nu * log_q + log_ratio);
+}
+
+template <typename T> LOGBESSEL_INLINE T clamp_log_to_k(T log_k) {
+    // k <= 1 exactly (rounding in the regions above can otherwise give 1 + eps)
+    return (log_k >= T(0)) ? T(1) : m_exp(log_k);
+}
+
+}  // namespace detail
+
+// The Matern correlation k(r, nu); domain rules at the top of this file.
+template <typename T> LOGBESSEL_INLINE T matern(T r, T nu) {
+    using detail::limits;
+    using tr = detail::traits<T>;
+    using mt = detail::matern_traits<T>;
+    if (detail::m_isnan(r) || detail::m_isnan(nu) || r < T(0) || nu <= T(0)) return limits<T>::nan();
+    if (r == T(0)) return T(1);
+    if (detail::m_isinf(r)) return T(0);
+    if (detail::m_isinf(nu)) return (r < T(1e10)) ? detail::m_exp(T(-0.5) * r * r) : T(0);
+    const T rd = tr::debye_min_r();
+    if (nu >= rd) return detail::clamp_log_to_k(detail::matern_log_debye(r, nu));
+    // z = sqrt(2 nu) r > 1e30 (tested in logs: the product could overflow): k ~ e^-z = 0
+    if (r > T(1e30) && detail::m_log(r) + T(0.5) * detail::m_log(T(2) * nu) > T(69)) return T(0);
+    const T z = detail::m_sqrt(T(2) * nu) * r;
+    if (z < mt::z_tiny()) return detail::matern_tiny_z(r, nu);
+    if (z >= rd || nu * nu + z * z >= rd * rd) {
+        if (nu >= mt::stirling_min()) return detail::clamp_log_to_k(detail::matern_log_debye(r, nu));
+        return detail::clamp_log_to_k(detail::matern_log_plain(r, nu, z));
+    }
+    const T k = detail::matern_wronskian(nu, z);
+    return (k > T(1)) ? T(1) : k;
+}
+
+}  // namespace logbessel

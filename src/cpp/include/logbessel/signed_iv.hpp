@@ -1,0 +1,235 @@
+// logbessel/signed_iv.hpp -- log|I_v(x)| and sign(I_v(x)) for every real order v, including
+// the negative non-integer orders where I_v(x) changes sign (the pair works like
+// gammaln/gammasgn: I_v(x) = sign_iv(v, x) * exp(log_abs_iv(v, x))).
+//
+// v >= 0 and negative integer v (I_{-n} = I_n, DLMF 10.27.1): I_v(x) >= 0, so
+// log_abs_iv = log_iv and the sign is +1 (0 at x = 0 for v != 0).
+//
+// Negative non-integer order v = -a, a > 0 not an integer (DLMF 10.27.2):
+//     I_{-a}(x) = I_a(x) + c K_a(x),   c = (2/pi) sin(a pi).
+//
+//  1. sin(a pi) > 0 (floor(a) even): both terms are positive, I_{-a}(x) > 0 for all x >= 0, and
+//     log I_{-a} = logaddexp(log I_a, log c + log K_a) has no cancellation. Accuracy: that of
+//     log I and log K (a few ulps of max(1, |log|)).
+//
+//  2. sin(a pi) < 0 (floor(a) odd): I_{-a} = I_a - |c| K_a. K_a/I_a decreases strictly from
+//     +inf (x -> 0) to 0 (x -> inf), so I_{-a} has exactly one positive zero x0: negative
+//     below, positive above. Near x0 the two terms cancel; the relative error of a difference
+//     of two rounded terms is ~eps * (I_a + |c| K_a) / |I_{-a}|, unbounded at x0.
+//
+//     2a. R = sqrt(a^2 + x^2) < R_D (the power-series region of log I, so a, x < 21.5 in
+//         double and < 10 in float): the ascending series (DLMF 10.25.2 with v = -a)
+//             I_{-a}(x) = (x/2)^-a / Gamma(1-a) * S,  S = sum_k y^k / (k! (1-a)_k),  y = x^2/4,
+//         summed in double-double (float-float for float). Its first ceil(a) terms change
+//         sign ((1-a)_k = (1-a)(2-a)...(k-a)), so S itself cancels near x0, but each term is
+//         formed from the exact inputs with a relative error ~k eps^2 (y from an exact
+//         product, k - a from two_sum, products and quotients in double-double), so S comes
+//         out with an absolute error ~eps^2 * sum |t_k|: full relative accuracy for S unless
+//         |S| < ~eps * sum |t_k|, i.e. unless x lies within ~eps^2 (relative) of the zero.
+//         The zero itself is thus resolved to the last bit, and the sign is exact.
+//         Prefactor, with Gamma(a) Gamma(1-a) = pi / sin(a pi) (DLMF 5.5.3):
+//             log|(x/2)^-a / Gamma(1-a)| = -[a log(x/2) - lgamma(a+1)] - log a + log|sin(a pi)| - log pi,
+//         where the bracket is series_prefactor (Stirling-regrouped, no cancellation near
+//         x ~ a). sign(Gamma(1-a)) = sign(sin(a pi)) = -1 here. Accuracy: a few ulps.
+//
+//     2b. R >= R_D: Debye region. The series would need ~a terms of wildly alternating size,
+//         so we use the combination in log space: g = log I_a - log(|c| K_a) (an increasing
+//         function of x, zero at x0) and
+//             log|I_{-a}| = log I_a + log(1 - e^-g)        (g > 0),
+//             log|I_{-a}| = log(|c| K_a) + log(1 - e^g)    (g < 0),
+//         with log(1 - e^-|g|) from expm1/log1p (no cancellation in that step). The only
+//         loss is the rounding error delta_g of g (a few eps: at x0 both logs are O(log a),
+//         see below), which becomes an error delta_g / |g| in the result: at most ~1 ulp of
+//         the result for |g| > ~0.3, growing as x -> x0, and the sign is wrong only where
+//         |g| < delta_g. This is below the inherent sensitivity of I_{-a} to its inputs:
+//         x d/dx log|I_{-a}| ~ x g'(x) / g ~ 2 R / g (I_a K_a ~ 1/(2R)), so the relative
+//         rounding of x alone moves the exact result by ~R eps / |g| >= 20 eps / |g|.
+//         (At x0, I_a = |c| K_a and I_a K_a ~ 1/(2R) give log I_a ~ (log|c| - log 2R)/2,
+//         so x0 sits at the turning point x ~ 0.66 a, where log I and log K are both small
+//         and are computed to ~eps absolute.)
+//
+// Special values: x = 0 is a pole of I_{-a} for non-integer a: log_abs_iv = +inf and the
+// sign is that of 1/Gamma(1 - a), i.e. sign(sin(a pi)) (the first series term dominates).
+#pragma once
+
+#include "config.hpp"
+#include "log_common.hpp"
+#include "log_iv.hpp"
+#include "log_kv.hpp"
+#include "log_series.hpp"
+
+namespace logbessel {
+namespace detail {
+
+template <typename T> struct signed_log {
+    T log_abs;
+    T sign;
+};
+
+// ---------------------------------------------------------------------------------------
+// Double-double (float-float for T = float) arithmetic for the signed power series: a value
+// is hi + lo with |lo| <= ulp(hi)/2. Algorithms of Dekker (1971) / the QD library (Hida, Li,
+// Bailey 2001): products from an fma-based two_prod, relative error ~ 2^-104 (double).
+// ---------------------------------------------------------------------------------------
+namespace ddsig {
+template <typename T> LOGBESSEL_INLINE two_part<T> quick_two_sum(T a, T b) {
+    const T s = a + b;
+    return {s, b - (s - a)};
+}
+template <typename T> LOGBESSEL_INLINE two_part<T> add(two_part<T> a, two_part<T> b) {
+    T s, e;
+    two_sum(a.hi, b.hi, s, e);
+    e += a.lo + b.lo;
+    return quick_two_sum(s, e);
+}
+template <typename T> LOGBESSEL_INLINE two_part<T> mul(two_part<T> a, two_part<T> b) {
+    T p, e;
+    two_prod(a.hi, b.hi, p, e);
+    e += a.hi * b.lo + a.lo * b.hi;
+    return quick_two_sum(p, e);
+}
+template <typename T> LOGBESSEL_INLINE two_part<T> div(two_part<T> a, two_part<T> b) {
+    const T q1 = a.hi / b.hi;
+    // r = a - q1 b, the leading part exactly
+    T p, e;
+    two_prod(q1, b.hi, p, e);
+    e += q1 * b.lo;
+    const T r = ((a.hi - p) - e) + a.lo;  // a.hi - p is exact (Sterbenz)
+    return quick_two_sum(q1, r / b.hi);
+}
+}  // namespace ddsig
+
+// Region 2a: sin(a pi) < 0 and R < R_D. Returns log|I_{-a}(x)| and its sign; x > 0 finite.
+template <typename T> LOGBESSEL_INLINE signed_log<T> iv_negative_series(T a, T x) {
+    using two = two_part<T>;
+    // y = x^2 / 4 exactly (as hi + lo; the scaling by 1/4 is exact unless it underflows,
+    // and then y is negligible against the leading term 1 anyway)
+    T yh, yl;
+    two_prod(x, x, yh, yl);
+    const two y = {T(0.25) * yh, T(0.25) * yl};
+    two sum = {T(1), T(0)};
+    two term = {T(1), T(0)};
+    T sum_abs = T(1);  // sum |t_k|: scale of the rounding errors of the summation
+    const T tiny = T(0.25) * limits<T>::eps() * limits<T>::eps();
+    for (int k = 1; k < 400; ++k) {
+        const T kk = T(k);
+        // (k - a) exactly as hi + lo, then k (k - a): k is a small integer
+        T dh, dl;
+        two_sum(kk, -a, dh, dl);
+        T ph, pe;
+        two_prod(kk, dh, ph, pe);
+        const two den = ddsig::quick_two_sum(ph, pe + kk * dl);
+        term = ddsig::div(ddsig::mul(term, y), den);
+        sum = ddsig::add(sum, term);
+        const T t_abs = m_fabs(term.hi);
+        sum_abs += t_abs;
+        // Past k > a every further term is positive and they decrease once k (k - a) > y:
+        // stop when the term is negligible against the result (eps/8) or, near the zero
+        // where the result itself is tiny, against the double-double resolution of the sum.
+        if (kk > a && kk * (kk - a) > yh &&
+            (t_abs <= T(0.125) * limits<T>::eps() * m_fabs(sum.hi) || t_abs <= tiny * sum_abs))
+            break;
+    }
+    signed_log<T> out;
+    const T s = m_sinpi(a);  // < 0 here
+    if (sum.hi == T(0)) {  // x exactly at the zero (to double-double resolution)
+        out.log_abs = -limits<T>::inf();
+        out.sign = T(0);
+        return out;
+    }
+    const T log_s = m_log(m_fabs(sum.hi)) + sum.lo / sum.hi;
+    const T log_pi = T(1.14472988584940017414342735135305871);
+    const T prefactor = -series_prefactor(a, x) - m_log(a) + (m_log(-s) - log_pi);
+    out.log_abs = prefactor + log_s;
+    out.sign = (sum.hi > T(0)) ? T(-1) : T(1);  // times sign(Gamma(1-a)) = -1
+    return out;
+}
+
+// Regions 1 and 2b: the combination I_a + c K_a in log space; x > 0 finite, a > 0 non-integer.
+template <typename T> LOGBESSEL_INLINE signed_log<T> iv_negative_combination(T a, T x) {
+    const T li = log_iv_positive(a, x);
+    const T lk = log_kv_positive(a, x);
+    const T s = m_sinpi(a);
+    const T log_2_over_pi = T(-0.451582705289454864726195229894882143);
+    const T b = (log_2_over_pi + m_log(m_fabs(s))) + lk;  // log |c K_a|
+    signed_log<T> out;
+    if (s > T(0)) {  // log(e^li + e^b), no cancellation
+        const T hi = m_max(li, b), lo = m_min(li, b);
+        out.log_abs = (lo < hi - T(100)) ? hi : hi + m_log1p(m_exp(lo - hi));
+        out.sign = T(1);
+        return out;
+    }
+    // I_{-a} = e^li - e^b; (b < li - 100 first: li - b itself can overflow near the float max)
+    if (b < li - T(100)) {
+        out.log_abs = li;
+        out.sign = T(1);
+        return out;
+    }
+    if (li < b - T(100)) {
+        out.log_abs = b;
+        out.sign = T(-1);
+        return out;
+    }
+    const T g = li - b;
+    if (g == T(0)) {  // at the zero to working precision (see region 2b above)
+        out.log_abs = -limits<T>::inf();
+        out.sign = T(0);
+        return out;
+    }
+    const T ag = m_fabs(g);
+    // log(1 - e^-|g|): expm1 branch for |g| < log 2 (Maechler 2012)
+    const T log1mexp = (ag < ln2<T>()) ? m_log(-m_expm1(-ag)) : m_log1p(-m_exp(-ag));
+    out.log_abs = m_max(li, b) + log1mexp;
+    out.sign = (g > T(0)) ? T(1) : T(-1);
+    return out;
+}
+
+// x > 0 finite, a > 0 finite non-integer: log|I_{-a}(x)| and its sign.
+template <typename T> LOGBESSEL_INLINE signed_log<T> iv_negative_signed(T a, T x) {
+    using tr = traits<T>;
+    const bool series_region = a < tr::debye_min_r() && x < tr::debye_min_r() &&
+                               a * a + x * x < tr::debye_min_r() * tr::debye_min_r();
+    if (series_region && m_sinpi(a) < T(0)) return iv_negative_series(a, x);
+    return iv_negative_combination(a, x);
+}
+
+// The shared front end of log_abs_iv and sign_iv: every special value, then the regions.
+template <typename T> LOGBESSEL_INLINE signed_log<T> signed_log_iv(T v, T x) {
+    const T nan = limits<T>::nan(), inf = limits<T>::inf();
+    if (m_isnan(v) || m_isnan(x) || x < T(0)) return {nan, nan};
+    if (m_isinf(x)) return m_isinf(v) ? signed_log<T>{nan, nan} : signed_log<T>{inf, T(1)};
+    if (m_isinf(v)) {
+        if (v < T(0)) return {nan, nan};          // oscillating sign as v -> -inf
+        return {-inf, (x > T(0)) ? T(1) : T(0)};  // I_v(x) -> 0+ (x > 0), = 0 at x = 0
+    }
+    if (v < T(0) && m_floor(v) != v) {  // negative non-integer order
+        const T a = -v;
+        if (x == T(0)) return {inf, (m_sinpi(a) > T(0)) ? T(1) : T(-1)};  // pole
+        return iv_negative_signed(a, x);
+    }
+    // v >= 0 or a negative integer: I_v = I_|v| >= 0
+    const T av = m_fabs(v);
+    if (x == T(0)) return (av == T(0)) ? signed_log<T>{T(0), T(1)} : signed_log<T>{-inf, T(0)};
+    return {log_iv_positive(av, x), T(1)};
+}
+
+}  // namespace detail
+
+// log|I_v(x)| for every real v (see the top of this file and the ufunc docstring):
+//   nan in v or x -> nan;  x < 0 -> nan;  x = +inf -> +inf (finite v), nan (infinite v);
+//   v = +inf -> -inf;  v = -inf -> nan;
+//   x = 0: 0 (v = 0), -inf (v != 0 integer or v > 0), +inf (negative non-integer v: pole);
+//   exact zeros of I_{-a}(x) (to the working resolution) -> -inf.
+template <typename T> LOGBESSEL_INLINE T log_abs_iv(T v, T x) {
+    return detail::signed_log_iv(v, x).log_abs;
+}
+
+// sign(I_v(x)) in {-1, 0, +1}; nan where log_abs_iv is nan (nan input, x < 0, v = -inf,
+// v = +-inf with x = +inf). x = 0: +1 for v = 0, 0 for other integer and for positive v,
+// sign(sin(|v| pi)) = sign(1/Gamma(1+v)) for negative non-integer v (pole). v = +inf: +1 for
+// x > 0 (I_v(x) -> 0+), 0 at x = 0.
+template <typename T> LOGBESSEL_INLINE T sign_iv(T v, T x) {
+    return detail::signed_log_iv(v, x).sign;
+}
+
+}  // namespace logbessel
