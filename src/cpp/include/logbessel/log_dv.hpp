@@ -191,9 +191,10 @@ template <typename T> LOGBESSEL_INLINE T log_iv_dv_series(T v, T x) {
     T term = T(1), s_hi = T(1), s_lo = T(0), h_hi = T(0), h_lo = T(0), w_hi = T(0), w_lo = T(0);
     for (int k = 1; k < 200; ++k) {  // x < 21.5: the terms fall below eps/2 before k = 60
         const T kk = T(k);
-        term *= q / (kk * (kk + v));
+        const T r = T(1) / (kk + v);
+        term *= (q * r) / kk;
         T t, e;
-        two_sum(h_hi, T(1) / (kk + v), t, e);
+        two_sum(h_hi, r, t, e);
         h_hi = t;
         h_lo += e;
         two_sum(s_hi, term, t, e);
@@ -465,27 +466,45 @@ template <typename T> LOGBESSEL_INLINE constexpr T log_max() {
 
 // d/dv log I_v(x) at v = -a, a > 0, 0 < x < inf (see the header comment).
 template <typename T> LOGBESSEL_INLINE T log_iv_dv_negative_order(T a, T x) {
+    const T di = log_iv_dv_positive(a, x);
+    const bool integer = (m_floor(a) == a);
+    if (integer && a > ((sizeof(T) >= 8) ? T(1e300) : T(1e35))) {
+        // log K_a and log I_a themselves overflow here (|v eta| ~ a log(2a/x)). K_a/I_a =
+        // e^(-2 v eta) (1 + O(1/R)) is far beyond the float range for x < 0.6 a (eta < -0.1)
+        // and far below eps for x > 0.7 a (eta > 0.07); in between v eta is O(a / 10), finite.
+        if (x < T(0.6) * a) return (m_cospi(a) > T(0)) ? -limits<T>::inf() : limits<T>::inf();
+        if (x > T(0.7) * a) return -di;
+    }
     const T li = log_iv_positive(a, x);
     const T lk = log_kv_positive(a, x);
-    const T di = log_iv_dv_positive(a, x);
+    // K_a/I_a below e^-1400: negligible (and lk - li could overflow for x near the float max)
+    if (lk < li - T(2) * log_max<T>()) return -di;
     const T dk = log_kv_dv_positive(a, x);
-    if (m_floor(a) == a) {
+    const T cp = m_cospi(a);
+    const T lu = lk - li;  // log(K_a / I_a)
+    if (integer) {
         // -[dI + 2 (-1)^n K_n/I_n]; K_n/I_n can exceed the float range for tiny x.
-        const T sign = m_cospi(a);  // (-1)^n
-        const T lu = lk - li + ln2<T>();
-        if (lu > log_max<T>()) return (sign > T(0)) ? -limits<T>::inf() : limits<T>::inf();
-        return -(di + sign * m_exp(lu));
+        if (lu + ln2<T>() > log_max<T>()) return (cp > T(0)) ? -limits<T>::inf() : limits<T>::inf();
+        return -(di + cp * m_exp(lu + ln2<T>()));
     }
     const T s = m_sinpi(a);
     const T b = m_log(T(2) / pi<T>()) + m_log(m_fabs(s)) + lk;  // log |c K_a|, as log_iv
     if (s < T(0) && b >= li) return limits<T>::nan();          // I_v(x) <= 0, as log_iv
-    const T pcot = pi<T>() * m_cospi(a) / s;
-    const T sign = (s > T(0)) ? T(1) : T(-1);
     if (b <= li) {
-        const T w = (b - li < -log_max<T>()) ? T(0) : sign * m_exp(b - li);
-        return -(di + w * (pcot + dk)) / (T(1) + w);
+        // |w| <= 1: -[dI + 2 cos(a pi) K_a/I_a + w dK] / (1 + w) (w pi cot(a pi) written as
+        // 2 cos(a pi) K_a/I_a, finite also for tiny a, where cot(a pi) overflows).
+        // K_a/I_a = |w| / |c| stays far inside the range here (|c| > 2 a or near an integer
+        // K_a/I_a < 1/|c| < 1e17), guarded all the same.
+        const T w = (b - li < -log_max<T>()) ? T(0) : ((s > T(0)) ? T(1) : T(-1)) * m_exp(b - li);
+        const T two_cos_u = (lu < log_max<T>() - T(1)) ? T(2) * cp * m_exp(lu)
+                                                        : w * (pi<T>() * cp / s);
+        return -(di + two_cos_u + w * dk) / (T(1) + w);
     }
-    const T iw = (li - b < -log_max<T>()) ? T(0) : m_exp(li - b);  // 1/w, here s > 0
+    // w > 1 (here s > 0): divide by w; pi cot(a pi) ~ pi/s exceeds the range only for
+    // s < 4 pi / max, where the result, ~ -pi cot(a pi), does too.
+    if (s < T(4) * pi<T>() / limits<T>::max()) return (cp > T(0)) ? -limits<T>::inf() : limits<T>::inf();
+    const T pcot = pi<T>() * cp / s;
+    const T iw = (li - b < -log_max<T>()) ? T(0) : m_exp(li - b);  // 1/w
     return -(di * iw + pcot + dk) / (iw + T(1));
 }
 
