@@ -283,3 +283,22 @@ def test_no_floating_point_flags(dtype):
             if f is log_iv_dv:
                 ok &= v >= 0
             assert np.isfinite(r[ok]).all(), f.__name__
+
+
+@pytest.mark.parametrize("f", [log_iv_dv, log_kv_dv], ids=lambda f: f.__name__)
+def test_docstring(f):
+    """NumPy-style sections, the domain rules, and examples that print what the ufunc returns
+    (to the digits shown before the '...')."""
+    import re
+
+    import logbessel
+
+    doc = f.__doc__
+    assert doc.startswith(f"{f.__name__}(x1, x2, /")
+    for section in ("Parameters", "Returns", "Notes", "Examples", "Domain rules"):
+        assert section in doc, section
+    examples = re.findall(r">>> float\(logbessel\.(\w+)\(([^)]*)\)\)[^\n]*\n\s*([-0-9.]+)\.\.\.", doc)
+    assert len(examples) == 2
+    for name, args, shown in examples:
+        v, x = (float(a) for a in args.split(","))
+        assert repr(float(getattr(logbessel, name)(v, x))).startswith(shown), (name, args, shown)
