@@ -41,8 +41,6 @@ KNOWN_SHORTFALLS: dict[tuple[str, str, str], tuple[float, str]] = {
     ("vmf_log_norm", "float32", "near_zero"): (2200.0, "zero of log C_d at large kappa: ~v eps/2 absolute"),
     ("vmf_log_norm", "float64", "switch"): (4.5, "v (log_r_lo + log1p(v/R)) rounded where log C ~ 0"),
     ("vmf_log_norm", "float32", "switch"): (5.5, "v (log_r_lo + log1p(v/R)) rounded where log C ~ 0"),
-    ("log_iv_dv", "float64", "negative_v"): (28.0, "-1 < v < 0 near v = 0 with tiny x (order-derivative branch)"),
-    ("log_iv_dv", "float32", "negative_v"): (24.0, "-1 < v < 0 near v = 0 with tiny x (order-derivative branch)"),
     # log|I_v| for negative order: the signed combination near the zeros of I_v in x at large
     # |v| and near negative integers is still being worked on (issue 5 stays open).
     ("log_abs_iv", "float64", "near_zero"): (5.4e12, "zeros of I_v(x) for v ~ -100: cancellation"),

@@ -64,9 +64,11 @@ def _arb_kv_dv_small_x(v: float, x: float):
         h = arb(1) / arb(10) ** 30
         xa = arb(x)
         lhx = (xa / 2).log()
-        neglected = 2 * arb(v) * lhx + arb.pi().log() - arb(v).log() - 2 * arb(v).lgamma()
-        if not (neglected < -300):
-            return None
+        for w in (arb(v) + h, arb(v) - h):  # |Gamma(-w)/Gamma(w)| = pi/(w Gamma(w)^2 |sin(pi w)|)
+            neglected = (2 * w * lhx + arb.pi().log() - w.log() - 2 * w.lgamma()
+                         - abs((arb.pi() * w).sin()).log())
+            if not (neglected < -300):
+                return None
         q = xa * xa / 4
 
         def F(va):
