@@ -9,8 +9,9 @@ lazily on dask and xarray arrays through the ufunc protocol.
 from __future__ import annotations
 
 from ._core import log_abs_iv, log_iv, log_kv, matern, sign_iv
+from .kernels import matern_covariance
 
-__all__ = ["log_iv", "log_kv", "log_abs_iv", "sign_iv", "matern", "__version__"]
+__all__ = ["log_iv", "log_kv", "log_abs_iv", "sign_iv", "matern", "matern_covariance", "__version__"]
 
 try:
     from importlib.metadata import version as _version
