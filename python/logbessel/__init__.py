@@ -4,14 +4,20 @@
 (``type(logbessel.log_iv) is numpy.ufunc``) with float32 and float64 loops; they broadcast,
 accept ``out=``, ``where=``, ``dtype=``, follow NEP 50 promotion, pickle by name and work
 lazily on dask and xarray arrays through the ufunc protocol.
+
+``log_iv_dv(v, x)`` = d/dv log I_v(x) and ``log_kv_dv(v, x)`` = d/dv log K_v(x) are the
+derivatives with respect to the order, ufuncs of the same kind.
 """
 
 from __future__ import annotations
 
-from ._core import log_abs_iv, log_iv, log_kv, matern, sign_iv
+from ._core import log_abs_iv, log_iv, log_iv_dv, log_kv, log_kv_dv, matern, sign_iv
 from .kernels import matern_covariance
 
-__all__ = ["log_iv", "log_kv", "log_abs_iv", "sign_iv", "matern", "matern_covariance", "__version__"]
+__all__ = [
+    "log_iv", "log_kv", "log_iv_dv", "log_kv_dv", "log_abs_iv", "sign_iv", "matern",
+    "matern_covariance", "__version__",
+]
 
 try:
     from importlib.metadata import version as _version

@@ -9,6 +9,8 @@
 #define LOGBESSEL_BINARY_UFUNCS(X) \
     X(log_iv)                      \
     X(log_kv)                      \
+    X(log_iv_dv)                   \
+    X(log_kv_dv)                   \
     X(log_abs_iv)                  \
     X(sign_iv)                     \
     X(matern)

@@ -81,6 +81,8 @@ LOGBESSEL_INLINE float m_frexp(float a, int *e) { return ::frexpf(a, e); }
 LOGBESSEL_INLINE double m_frexp(double a, int *e) { return ::frexp(a, e); }
 LOGBESSEL_INLINE float m_sinpi(float a) { return ::sinpif(a); }
 LOGBESSEL_INLINE double m_sinpi(double a) { return ::sinpi(a); }
+LOGBESSEL_INLINE float m_cospi(float a) { return ::cospif(a); }
+LOGBESSEL_INLINE double m_cospi(double a) { return ::cospi(a); }
 #else
 LOGBESSEL_INLINE float m_fma(float a, float b, float c) { return std::fma(a, b, c); }
 LOGBESSEL_INLINE double m_fma(double a, double b, double c) { return std::fma(a, b, c); }
@@ -97,6 +99,20 @@ template <typename T> LOGBESSEL_INLINE T sinpi_impl(T a) {
 }
 LOGBESSEL_INLINE float m_sinpi(float a) { return sinpi_impl(a); }
 LOGBESSEL_INLINE double m_sinpi(double a) { return sinpi_impl(a); }
+// cos(pi a), same exact reduction: r = a mod 2 in [0, 2), cos(pi (r+1)) = -cos(pi r); then on
+// [0, 1] either cos directly (r <= 1/4), sin(pi (1/2 - r)) (1/4 < r < 3/4; 1/2 - r is exact by
+// Sterbenz) or -cos(pi (1 - r)) (r >= 3/4, exact), so it is exactly 0 at half-integers.
+template <typename T> LOGBESSEL_INLINE T cospi_impl(T a) {
+    T r = a - T(2) * std::floor(a * T(0.5));  // exact: r in [0, 2)
+    T s = T(1);
+    if (r >= T(1)) { r -= T(1); s = T(-1); }
+    const T p = T(3.14159265358979323846);
+    if (r <= T(0.25)) return s * std::cos(p * r);
+    if (r < T(0.75)) return s * std::sin(p * (T(0.5) - r));
+    return -s * std::cos(p * (T(1) - r));
+}
+LOGBESSEL_INLINE float m_cospi(float a) { return cospi_impl(a); }
+LOGBESSEL_INLINE double m_cospi(double a) { return cospi_impl(a); }
 #endif
 
 // Non-signalling classification (no FE_INVALID on nan, unlike < and > on some targets).

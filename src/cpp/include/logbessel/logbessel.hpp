@@ -3,5 +3,6 @@
 #include "config.hpp"
 #include "log_iv.hpp"
 #include "log_kv.hpp"
+#include "log_dv.hpp"
 #include "signed_iv.hpp"
 #include "matern.hpp"

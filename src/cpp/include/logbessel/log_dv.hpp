@@ -1,0 +1,620 @@
+// logbessel/log_dv.hpp -- derivatives with respect to the order:
+//     log_iv_dv(v, x) = d/dv log I_v(x),     log_kv_dv(v, x) = d/dv log K_v(x).
+//
+// Regions (v >= 0; R = sqrt(v^2 + x^2); R_D = 21.5 in double, 10 in float, the same split as
+// log_iv / log_kv, so each derivative uses the region of the function it differentiates):
+//
+//  1. R >= R_D: the Debye expansion (log_iv.hpp, log_kv.hpp) differentiated in v at fixed x.
+//     With t = v/R, s = t^2: d(v eta)/dv = -asinh(v/x) (the other terms cancel exactly),
+//     d(log R)/dv = v/R^2, ds/dv = 2 t (1 - s)/R, d(R^-k)/dv = -k t/R^(k+1), so
+//         d/dv [P_k(s)/R^k] = t Q_k(s)/R^(k+1),   Q_k(s) = 2 (1 - s) P_k'(s) - k P_k(s)
+//     (Q_k generated in coefficients.hpp) and
+//         d/dv log I = -asinh(v/x) + (v/R^2) [ N_+ / (1 + D_+) - 1/2 ],
+//         d/dv log K = +asinh(v/x) + (v/R^2) [ N_- / (1 + D_-) - 1/2 ],
+//     N_+- = sum_k (+-1)^k Q_k(s)/R^k, D_+- = sum_k (+-1)^k P_k(s)/R^k (the Debye tail of
+//     log_common.hpp). Truncation: the first neglected term t |Q_{K+1}(s)| / R^(K+2) is below
+//     eps/4 (absolute: the result is measured against max(1, |ref|)) for K = 20 terms from
+//     R = 21.5 on (double; K = 16 from 25.7, 12 from 36.2, 8 from 75.6) and K = 8 from R = 10.1
+//     (float; 10 terms below R = 12.6 would be needed at R = 10 exactly: we use 10 below 12.6,
+//     6 from 12.6, 4 from 19.7); computed as (max_s sqrt(s) |Q_{K+1}(s)| / (eps/4))^(1/(K+2)).
+//     At v = 0 this gives 0 where the exact value of d/dv log I is -K_0(x)/I_0(x) (DLMF
+//     10.38.3), below 1e-18 for x >= R_D: harmless in the max(1, |ref|) measure.
+//     Accuracy: a few eps of max(1, |result|).
+//
+//  2. R < R_D, I: the power series (DLMF 10.25.2) differentiated term by term,
+//         d/dv log I = log(x/2) - psi(v+1) - [sum_k a_k H_k(v)] / [sum_k a_k],
+//         a_k = (x^2/4)^k / (k! (v+1)_k),  H_k(v) = sum_{j=1..k} 1/(v+j)   (H_0 = 0),
+//     with the digamma psi below. All a_k, H_k positive; <= ~45 terms for x < 21.5.
+//
+//  3. R < R_D, K: Temme's method of log_kv.hpp differentiated in the order. With v = n + mu,
+//     mu in [-1/2, 1/2):
+//       d/dv log K_v = d/dmu log K_{mu+1} + sum_{j=1..n-1} d/dmu log rho_{mu+j}     (n >= 1),
+//       d/dv log K_v = d/dmu log K_mu                                               (n = 0),
+//     from log K_v = log K_{mu+1} + sum log rho + (n-1) log(2/x), rho_nu = (x/2) K_{nu+1}/K_nu.
+//     The ratios obey rho_{nu+1} = nu + 1 + (x/2)^2/rho_nu, so their derivatives obey
+//       rho'_{nu+1} = 1 - ((x/2)^2 / rho_nu) (rho'_nu / rho_nu),
+//     a forward recurrence that damps its errors by (x/2)^2/(rho_nu rho_{nu+1}) < 1 per step,
+//     like the recurrence for rho itself. Unlike log K_v, whose pieces are O(v) and cancel near
+//     x ~ 0.7 v (hence the Wronskian in log_kv_temme), every piece here is O(log) and has the
+//     sign of the result or is small: no Wronskian is needed.
+//     The start values d/dmu log K_mu, d/dmu log K_{mu+1}:
+//       x <= 1: Temme's series differentiated term by term (see temme_series_dmu), written so
+//               that d/dmu K_mu (odd in mu, K being even) is computed from odd pieces with an
+//               explicit factor mu; a plain forward derivative would leave an absolute error
+//               ~eps log(2/x) at mu = 0, where the exact value is 0 (700 eps at tiny x);
+//       x  > 1: Steed's CF2 differentiated in a1 = 1/4 - mu^2 (the only way mu enters the
+//               fraction), so d/dmu = -2 mu d/da1 is exactly odd as well.
+//
+//  Negative order. K: K_{-v} = K_v, so log_kv_dv is odd in v. I: for non-integer a = -v > 0,
+//  I_{-a} = I_a + c K_a, c = (2/pi) sin(a pi) (DLMF 10.27.2); with w = c K_a / I_a,
+//      d/dv log I_v = -[ dI + w (pi cot(a pi) + dK) ] / (1 + w),
+//  dI = d/da log I_a, dK = d/da log K_a (the form divided by w when |w| > 1). At negative
+//  integers c = 0 but its derivative is not: d/dv log I_v = -[dI + 2 (-1)^n K_n/I_n] there,
+//  so the order derivative is NOT the mirror image of the positive side. Where K_a dominates
+//  (|w| > 1) and R < R_D the power series of I_{-a} is differentiated directly instead, which
+//  avoids adding d/da log K_a ~ log(2/x) to pi cot(a pi) of the opposite sign. Near a zero of
+//  I_v(x) (negative non-integer v) the derivative has a pole and the error grows with the
+//  condition number |v d/dv log I_v|, as for log_iv itself.
+#pragma once
+
+#include "config.hpp"
+#include "log_common.hpp"
+#include "log_iv.hpp"
+#include "log_kv.hpp"
+
+namespace logbessel {
+namespace detail {
+
+// ---------------------------------------------------------------------------------------
+// digamma psi(y) for y >= 1, as an unevaluated sum hi + lo: the recurrence
+// psi(y) = psi(y+1) - 1/y up to y >= 10, then the asymptotic series (DLMF 5.11.2)
+// psi(y) = log y - 1/(2y) - sum_k B_2k / (2k y^2k), 7 terms (double; the next term is
+// < 5e-17 relative at y = 10) or 4 (float). The recurrence subtracts up to 2.83 from
+// psi(10) = 2.25 (psi(1) = -0.58), so its sum 1/y + 1/(y+1) + ... is accumulated with
+// two_sum, which keeps the absolute error near 1 ulp of psi(10) instead of ~9 roundings.
+// ---------------------------------------------------------------------------------------
+template <typename T> LOGBESSEL_INLINE two_part<T> digamma_ge1(T y) {
+    T shift = T(0), shift_lo = T(0);
+    for (int i = 0; i < 10 && y < T(10); ++i) {  // y >= 1: at most 9 steps; y + 1 exact here
+        const T r = T(1) / y;
+        T sh, e;
+        two_sum(shift, r, sh, e);
+        shift = sh;
+        shift_lo += e + m_fma(-r, y, T(1)) / y;  // + the division's remainder
+        y += T(1);
+    }
+    const T r = T(1) / y;
+    const T r2 = r * r;
+    T series;
+    if (sizeof(T) >= 8)
+        series = r2 * (T(1.0 / 12) - r2 * (T(1.0 / 120) - r2 * (T(1.0 / 252) - r2 * (T(1.0 / 240) -
+                 r2 * (T(1.0 / 132) - r2 * (T(691.0 / 32760) - r2 * T(1.0 / 12)))))));
+    else
+        series = r2 * (T(1.0 / 12) - r2 * (T(1.0 / 120) - r2 * (T(1.0 / 252) - r2 * T(1.0 / 240))));
+    const T lead = m_log(y);
+    T hi, lo;
+    two_sum(lead, -shift, hi, lo);
+    return {hi, lo - shift_lo - (T(0.5) * r + series)};
+}
+
+// ---------------------------------------------------------------------------------------
+// Region 1: Debye expansion, differentiated.
+// ---------------------------------------------------------------------------------------
+
+// sum_{k=1..K} Q_k(s) sw^k, sw = +-1/R: independent Horner chains for the Q_k (degree k),
+// then two interleaved Horner chains in sw^2, as debye_series_fixed in log_common.hpp.
+template <typename T, int K> LOGBESSEL_INLINE T debye_q_series_fixed(T s, T sw) {
+    T q[K + 1];
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
+#pragma GCC unroll 20
+#endif
+    for (int k = 1; k <= K; ++k) {
+        const int off = debye_q_offset(k);
+        T qk = debye_q_coeff<T>(off);
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
+#pragma GCC unroll 20
+#endif
+        for (int j = 1; j <= k; ++j) qk = qk * s + debye_q_coeff<T>(off + j);
+        q[k] = qk;
+    }
+    const T sw2 = sw * sw;
+    T odd = T(0), even = T(0);
+    constexpr int k_odd_top = (K % 2 == 1) ? K : K - 1;
+    constexpr int k_even_top = (K % 2 == 0) ? K : K - 1;
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
+#pragma GCC unroll 20
+#endif
+    for (int k = k_odd_top; k >= 1; k -= 2) odd = odd * sw2 + q[k];
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
+#pragma GCC unroll 20
+#endif
+    for (int k = k_even_top; k >= 2; k -= 2) even = even * sw2 + q[k];
+    return sw * (odd + sw * even);
+}
+
+template <typename T> LOGBESSEL_INLINE T debye_q_series(const radius<T> &rd, T sign) {
+    // fixed term counts from R (header comment): double 8 / 12 / 16 / 20, float 4 / 6 / 10
+    const T sw = sign * rd.inv_r;
+    const T s = rd.t2;
+    if (sizeof(T) >= 8) {
+        if (rd.r_capped >= T(75.6)) return debye_q_series_fixed<T, 8>(s, sw);
+        if (rd.r_capped >= T(36.2)) return debye_q_series_fixed<T, 12>(s, sw);
+        if (rd.r_capped >= T(25.7)) return debye_q_series_fixed<T, 16>(s, sw);
+        return debye_q_series_fixed<T, 20>(s, sw);
+    }
+    if (rd.r_capped >= T(19.7)) return debye_q_series_fixed<T, 4>(s, sw);
+    if (rd.r_capped >= T(12.6)) return debye_q_series_fixed<T, 6>(s, sw);
+    return debye_q_series_fixed<T, 10>(s, sw);
+}
+
+// asinh(v/x) for v >= 0, x > 0 finite, without forming v/x where it overflows or rounds to a
+// subnormal. v < x: asinh(a) = log1p(a + a^2/(1 + sqrt(1 + a^2))), a = v/x <= 1. v >= x:
+// asinh(1/b) = log(1/b) + log1p(sqrt(1 + b^2)), b = x/v (both terms positive); where b is
+// below the normal range log(v) - log(x) replaces log(1/b) (then the result exceeds 708, so
+// the absolute rounding of the two logs is small relative to it).
+template <typename T> LOGBESSEL_INLINE T asinh_ratio(T v, T x, const radius<T> &rd) {
+    if (v < x) {
+        const T a = rd.r;
+        return m_log1p(a + a * a / (T(1) + rd.sq));
+    }
+    const T b = rd.r;
+    const T log_inv_b = (b >= limits<T>::min_normal()) ? -m_log(b) : m_log(v) - m_log(x);
+    return log_inv_b + m_log1p(rd.sq);
+}
+
+// v/R^2 (N/(1 + D) - 1/2), the common algebraic part of the two Debye derivatives.
+template <typename T> LOGBESSEL_INLINE T debye_dv_tail(T v, T x, const radius<T> &rd, T sign) {
+    const T nq = debye_q_series(rd, sign);
+    const T dp = debye_series(rd, sign);
+    // v/R^2 = t / R: t = 1/sqrt(1 + r^2) (v >= x) or r/sqrt(1 + r^2) (v < x)
+    const T t = (v >= x) ? T(1) / rd.sq : rd.r / rd.sq;
+    return (t * rd.inv_r) * (nq / (T(1) + dp) - T(0.5));
+}
+
+template <typename T> LOGBESSEL_INLINE T log_iv_dv_debye(T v, T x) {
+    const radius<T> rd = make_radius(v, x);
+    return debye_dv_tail(v, x, rd, T(1)) - asinh_ratio(v, x, rd);
+}
+
+template <typename T> LOGBESSEL_INLINE T log_kv_dv_debye(T v, T x) {
+    const radius<T> rd = make_radius(v, x);
+    return asinh_ratio(v, x, rd) + debye_dv_tail(v, x, rd, T(-1));
+}
+
+// ---------------------------------------------------------------------------------------
+// Region 2: power series of I, differentiated.
+// ---------------------------------------------------------------------------------------
+template <typename T> LOGBESSEL_INLINE T log_iv_dv_series(T v, T x) {
+    // Near x ~ R_D and small v the result (-K_v/I_v-sized) is a difference of O(3) numbers:
+    // log(x/2) ~ 2.4, psi(v+1), and the mean harmonic number W/S ~ 2.9, so the three parts
+    // are combined with two_sum.
+    const T q = T(0.25) * x * x;  // may underflow to 0: then the sums are exactly 0
+    // S = 1 + sum a_k, W = sum a_k H_k and H_k, each as hi + lo (Neumaier's compensated sum):
+    // the mean W/S is a difference-sensitive O(3) number, and plain sums of ~50 terms drift
+    // by several ulps (3 eps measured on S at x = 21.3).
+    T term = T(1), s_hi = T(1), s_lo = T(0), h_hi = T(0), h_lo = T(0), w_hi = T(0), w_lo = T(0);
+    for (int k = 1; k < 200; ++k) {  // x < 21.5: the terms fall below eps/2 before k = 60
+        const T kk = T(k);
+        const T r = T(1) / (kk + v);
+        term *= (q * r) / kk;
+        T t, e;
+        two_sum(h_hi, r, t, e);
+        h_hi = t;
+        h_lo += e;
+        two_sum(s_hi, term, t, e);
+        s_hi = t;
+        s_lo += e;
+        const T th = term * (h_hi + h_lo);
+        two_sum(w_hi, th, t, e);
+        w_hi = t;
+        w_lo += e;
+        if (th <= T(0.5) * limits<T>::eps() * w_hi) break;
+    }
+    const T mean_h = (w_hi + w_lo) / (s_hi + s_lo);
+    const T log_half_x = m_log(x) - ln2<T>();  // not log(x/2): x/2 loses a bit for subnormal x
+    const two_part<T> psi = digamma_ge1(v + T(1));
+    T a, ae, b, be;
+    two_sum(log_half_x, -psi.hi, a, ae);
+    two_sum(a, -mean_h, b, be);
+    return b + ((ae + be) - psi.lo);
+}
+
+// ---------------------------------------------------------------------------------------
+// Region 3: Temme / Steed for K, differentiated.
+// ---------------------------------------------------------------------------------------
+
+// Start values for the differentiated recurrence: d/dmu log K_mu, d/dmu log K_{mu+1} and
+// (x/2)^2 / rho_mu (as in k_start, finite where rho_mu underflows).
+template <typename T> struct kd_start {
+    T dlog_k_mu, dlog_k_mu1, x2_over_rho;
+};
+
+// d/dsigma [sinh(sigma)/sigma] = (sigma cosh sigma - sinh sigma)/sigma^2: the series
+// sum_{k>=1} 2k sigma^(2k-1)/(2k+1)! for |sigma| < 2 (13 terms: the next is < 1e-19 relative),
+// where the closed form cancels; the closed form (cancellation <= 2 bits) beyond.
+template <typename T> LOGBESSEL_INLINE T dsinhc(T sigma, T ch, T sh) {
+    if (m_fabs(sigma) >= T(2)) return (sigma * ch - sh) / (sigma * sigma);
+    const T z = sigma * sigma;
+    // 2k/(2k+1)!, k = 1..13 (coefficient of sigma^(2k-1))
+    const T coef[13] = {T(0.3333333333333333), T(0.03333333333333333), T(0.0011904761904761906),
+                        T(2.2045855379188714e-05), T(2.505210838544172e-07), T(1.9270852604185937e-09),
+                        T(1.0706029224547743e-11), T(4.498331606952833e-14), T(1.4797143443923793e-16),
+                        T(3.9145882126782523e-19), T(8.509974375387505e-22), T(1.5472680682522736e-24),
+                        T(2.387759364586842e-27)};
+    T acc = T(0);
+    for (int k = 12; k >= 0; --k) acc = acc * z + coef[k];
+    return sigma * acc;
+}
+
+// Temme's series (log_kv.hpp, temme_series) differentiated in mu, for |mu| <= 1/2, 0 < x <= 1.
+//
+// Notation of temme_series: K_mu = sum c_k f_k, K_{mu+1} = (2/x) sum c_k (p_k - k f_k),
+// 1/Gamma(1 +- mu) = E(mu^2) +- mu O(mu^2) (even and odd parts of the Taylor series), so
+// Gamma_1 = -O, Gamma_2 = E, mu pi/sin(mu pi) = Gamma(1+mu) Gamma(1-mu) = 1/(rg+ rg-) =: F.
+// Digamma values from the same polynomials: psi(1 +- mu) = psi_e +- psi_o with
+//     psi_e = (2 mu^2 E' O - U E) F,  psi_o = -mu (2 E' E - O U) F,  U = O + 2 mu^2 O',
+// (' = d/d(mu^2)); psi_o is odd with its factor mu explicit, and dF/dmu = 2 F psi_o.
+// p_k, q_k: p_0 = (x/2)^-mu Gamma(1+mu)/2, q_0 = (x/2)^mu Gamma(1-mu)/2; their sum P_k is
+// even and their difference M_k odd in mu; with alpha = sigma - atanh(mu O/E) (odd),
+//     P_0 = sqrt(F) cosh alpha,  M_0 = sqrt(F) sinh alpha,
+//     P_0' = sqrt(F) [(L + psi_e) sinh alpha + psi_o cosh alpha],
+//     M_0' = sqrt(F) [(L + psi_e) cosh alpha + psi_o sinh alpha],   L = log(2/x),
+// and P_k = (k P_{k-1} + mu M_{k-1})/(k^2 - mu^2), M_k = (k M_{k-1} + mu P_{k-1})/(k^2 - mu^2)
+// (from p_k = p_{k-1}/(k - mu), q_k = q_{k-1}/(k + mu)). f_k' then only combines odd terms:
+//     f_0' = F' X + F [Gamma_1' cosh s + Gamma_1 L sinh s + Gamma_2' sinhc(s) L
+//                       + Gamma_2 L^2 sinhc'(s)],   X = Gamma_1 cosh s + Gamma_2 sinhc(s) L,
+//     f_k' = (k f_{k-1}' + P_{k-1}' + 2 mu f_k)/(k^2 - mu^2),
+// so d/dmu K_mu = sum c_k f_k' is exactly 0 at mu = 0 and has a small relative error near it.
+// K_{mu+1} needs p_k on its own (p_k = (P_k + M_k)/2 would cancel where q_k >> p_k): p_k and
+// p_k' = (p_{k-1}' + p_k)/(k - mu), p_0' = p_0 (L + psi(1+mu)) run alongside.
+template <typename T> LOGBESSEL_INLINE kd_start<T> temme_series_dmu(T mu, T x) {
+    const T mu2 = mu * mu;
+    T E = T(0), dE = T(0), O = T(0), dO = T(0);  // dE = E'(mu^2), dO = O'(mu^2)
+    for (int k = rgamma_ncoeffs - 1; k >= 0; --k) {
+        if (k % 2 == 1) {
+            dO = dO * mu2 + O;
+            O = O * mu2 + rgamma_coeff<T>(k);
+        } else {
+            dE = dE * mu2 + E;
+            E = E * mu2 + rgamma_coeff<T>(k);
+        }
+    }
+    const T rgp = E + mu * O;  // 1/Gamma(1 + mu)
+    const T rgm = E - mu * O;  // 1/Gamma(1 - mu)
+    const T F = T(1) / (rgp * rgm);
+    const T U = O + T(2) * mu2 * dO;
+    const T psi_e = (T(2) * mu2 * dE * O - U * E) * F;
+    const T psi_o = -mu * (T(2) * dE * E - O * U) * F;
+    const T dF = T(2) * F * psi_o;
+    const T g1 = -O, g2 = E;
+    const T dg1 = -T(2) * mu * dO, dg2 = T(2) * mu * dE;
+
+    const T L = ln2<T>() - m_log(x);  // log(2/x), no 2/x (overflows for subnormal x)
+    const T sigma = mu * L;
+    const T ch = m_cosh(sigma), sh = m_sinh(sigma);
+    const T sinhc = (m_fabs(sigma) < limits<T>::eps()) ? T(1) : sh / sigma;
+    const T X = g1 * ch + g2 * sinhc * L;
+    T f = F * X;
+    T df = dF * X + F * (dg1 * ch + g1 * L * sh + dg2 * sinhc * L + g2 * L * L * dsinhc(sigma, ch, sh));
+
+    // P_0, M_0 and derivatives; p_0, q_0 as in temme_series.
+    const T z = mu * O / E;  // |z| < 0.3
+    const T alpha = sigma - T(0.5) * m_log1p(T(2) * z / (T(1) - z));
+    const T sqrt_f = m_sqrt(F);
+    const T ca = m_cosh(alpha), sa = m_sinh(alpha);
+    const T Lpe = L + psi_e;
+    T M = sqrt_f * sa;
+    T dP = sqrt_f * (Lpe * sa + psi_o * ca);
+    T dM = sqrt_f * (Lpe * ca + psi_o * sa);
+    const T e = m_exp(sigma);
+    T p = T(0.5) * e / rgp;
+    T q = T(0.5) / (e * rgm);
+    T dp = p * (Lpe + psi_o);  // psi(1 + mu) = psi_e + psi_o
+
+    const T x2 = T(0.25) * x * x;
+    T c = T(1);
+    T sum = f, dsum = df, sum1 = p, dsum1 = dp;
+    const T tol = T(0.5) * limits<T>::eps();
+    // x <= 1: c_k <= 4^-k / k!, so 20 terms leave < 1e-30 of the leading ones.
+    for (int k = 1; k <= 30; ++k) {
+        const T kk = T(k);
+        const T den = kk * kk - mu2;
+        const T P = p + q;
+        f = (kk * f + P) / den;
+        df = (kk * df + dP + T(2) * mu * f) / den;
+        p /= (kk - mu);
+        q /= (kk + mu);
+        const T M_new = (kk * M + mu * P) / den;
+        const T dP_new = (kk * dP + M + mu * dM + T(2) * mu * (p + q)) / den;
+        const T dM_new = (kk * dM + P + mu * dP + T(2) * mu * M_new) / den;
+        M = M_new;
+        dP = dP_new;
+        dM = dM_new;
+        dp = (dp + p) / (kk - mu);
+        c *= x2 / kk;
+        const T del = c * f, ddel = c * df;
+        const T del1 = c * (p - kk * f), ddel1 = c * (dp - kk * df);
+        sum += del;
+        dsum += ddel;
+        sum1 += del1;
+        dsum1 += ddel1;
+        if (m_fabs(del) <= tol * m_fabs(sum) && m_fabs(ddel) <= tol * m_fabs(dsum) &&
+            m_fabs(del1) <= tol * m_fabs(sum1) && m_fabs(ddel1) <= tol * m_fabs(dsum1))
+            break;
+    }
+    kd_start<T> out;
+    out.dlog_k_mu = dsum / sum;
+    out.dlog_k_mu1 = dsum1 / sum1;
+    out.x2_over_rho = (x2 == T(0)) ? T(0) : x2 * (sum / sum1);
+    return out;
+}
+
+// Steed's CF2 (log_kv.hpp, steed_cf2) differentiated in a1 = 1/4 - mu^2 (forward mode: every
+// quantity carries its derivative d/da1), for |mu| <= 1/2, x > 1. Then d/dmu = -2 mu d/da1.
+// K_mu = sqrt(pi/(2x)) e^-x / s  =>  d/dmu log K_mu = 2 mu (ds/da1) / s;
+// rho_mu = (mu + x + 1/2 - a1 h)/2  =>  d rho_mu/dmu = (1 + 2 mu d(a1 h)/da1)/2.
+template <typename T> LOGBESSEL_INLINE kd_start<T> steed_cf2_dmu(T mu, T x) {
+    T b = T(2) * (T(1) + x);
+    T d = T(1) / b, dd = T(0);
+    T h = d, dh = T(0);
+    T delh = d, ddelh = T(0);
+    T q1 = T(0), dq1 = T(0), q2 = T(1), dq2 = T(0);
+    const T a1 = T(0.25) - mu * mu;
+    T q = a1, dq = T(1);
+    T c = a1, dc = T(1);
+    T a = -a1;
+    const T da = T(-1);
+    T s = T(1) + q * delh, ds = dq * delh;
+    const T tol = T(0.5) * limits<T>::eps();
+    // x > 1: converges in < 60 steps (the derivative a few steps after the value).
+    for (int i = 2; i < 1000; ++i) {
+        const T ii = T(i);
+        a -= T(2) * (ii - T(1));
+        const T c_new = -a * c / ii;
+        dc = -(da * c + a * dc) / ii;
+        c = c_new;
+        const T qnew = (q1 - b * q2) / a;
+        const T dqnew = (dq1 - b * dq2 - qnew * da) / a;
+        q1 = q2;
+        dq1 = dq2;
+        q2 = qnew;
+        dq2 = dqnew;
+        q += c * qnew;
+        dq += dc * qnew + c * dqnew;
+        // c grows and the q_i decay (their products are the terms); the derivative needs ~1.5x
+        // the iterations of the value, by when c would overflow in float. Rescale exactly
+        // (powers of 2; the q_i recurrence is homogeneous, so q_i -> 2^60 q_i, c -> 2^-60 c
+        // leaves every product, and every derivative, unchanged).
+        if (m_fabs(c) > T(1.152921504606846976e18)) {
+            const T down = T(8.673617379884035472e-19), up = T(1.152921504606846976e18);
+            c *= down;
+            dc *= down;
+            q1 *= up;
+            dq1 *= up;
+            q2 *= up;
+            dq2 *= up;
+        }
+        b += T(2);
+        const T d_new = T(1) / (b + a * d);
+        dd = -d_new * d_new * (da * d + a * dd);
+        d = d_new;
+        const T bd1 = b * d - T(1);
+        ddelh = b * dd * delh + bd1 * ddelh;
+        delh = bd1 * delh;
+        h += delh;
+        dh += ddelh;
+        const T dels = q * delh;
+        const T ddels = dq * delh + q * ddelh;
+        s += dels;
+        ds += ddels;
+        // absolute criteria suffice: the results are 2 mu ds/s and a1 dh / rho, |a1| <= 1/4,
+        // measured against max(1, |result|); h >= 1/(2(1+x)) is the scale of delh.
+        if (m_fabs(dels) <= tol * s && m_fabs(ddels) <= tol * s && m_fabs(ddelh) <= tol * h)
+            break;
+    }
+    kd_start<T> out;
+    const T m2 = T(-2) * mu;  // d a1 / d mu
+    out.dlog_k_mu = -m2 * ds / s;
+    const T rho = T(0.5) * (mu + x + T(0.5) - a1 * h);
+    const T drho = T(0.5) * (T(1) - m2 * (h + a1 * dh));
+    out.dlog_k_mu1 = out.dlog_k_mu + drho / rho;
+    out.x2_over_rho = T(0.25) * x * x / rho;
+    return out;
+}
+
+// Region 3 for K: R < R_D, v >= 0, x > 0.
+template <typename T> LOGBESSEL_INLINE T log_kv_dv_temme(T v, T x) {
+    const T nf = m_floor(v + T(0.5));
+    const int n = static_cast<int>(nf);
+    const T mu = v - nf;  // in [-1/2, 1/2)
+    const kd_start<T> st = (x <= T(1)) ? temme_series_dmu(mu, x) : steed_cf2_dmu(mu, x);
+    if (n == 0) return st.dlog_k_mu;
+    const T x2 = T(0.25) * x * x;
+    // rho_{mu+1} and its log-derivative g = rho'/rho from rho_mu (via (x/2)^2/rho_mu)
+    T nu = mu + T(1);
+    T rho = nu + st.x2_over_rho;
+    T drho = T(1) - st.x2_over_rho * (st.dlog_k_mu1 - st.dlog_k_mu);
+    T acc = st.dlog_k_mu1;
+    for (int k = 2; k <= n; ++k) {  // adds rho'/rho for rho_{mu+1} .. rho_{v-1}; n <= 22
+        const T g = drho / rho;
+        acc += g;
+        const T x2r = x2 / rho;
+        nu += T(1);
+        rho = nu + x2r;
+        drho = T(1) - x2r * g;
+    }
+    return acc;
+}
+
+// ---------------------------------------------------------------------------------------
+// Dispatch for v >= 0, 0 < x < inf.
+// ---------------------------------------------------------------------------------------
+template <typename T> LOGBESSEL_INLINE bool dv_use_debye(T v, T x) {
+    using tr = traits<T>;
+    return v >= tr::debye_min_r() || x >= tr::debye_min_r() ||
+           v * v + x * x >= tr::debye_min_r() * tr::debye_min_r();
+}
+
+template <typename T> LOGBESSEL_INLINE T log_iv_dv_positive(T v, T x) {
+    return dv_use_debye(v, x) ? log_iv_dv_debye(v, x) : log_iv_dv_series(v, x);
+}
+
+template <typename T> LOGBESSEL_INLINE T log_kv_dv_positive(T v, T x) {
+    return dv_use_debye(v, x) ? log_kv_dv_debye(v, x) : log_kv_dv_temme(v, x);
+}
+
+// log(max float) and a safe exp bound.
+template <typename T> LOGBESSEL_INLINE constexpr T log_max() {
+    return (sizeof(T) >= 8) ? T(709.782712893384) : T(88.72283905206835);
+}
+
+// The power series of region 2 at a negative non-integer order v = -a (R < R_D): the same
+// formula d/dv log |I_v| = log(x/2) - psi(1-a) - W/S holds term by term, now with signed
+// a_k = (x^2/4)^k / (k! (1-a)_k) and H_k = sum_j 1/(j-a). Where K_a dominates I_{-a} (small
+// x) the combination formula below adds d/da log K_a ~ log(2/x) and pi cot(a pi) of opposite
+// signs; here log(x/2) and psi(1-a) meet once, with fewer roundings (17 -> 4 eps measured at
+// v = -4.9, x = 0.002). psi(1-a): psi(2-a) - 1/(1-a) for a < 1 (no reflection, so no
+// 1/a - pi cot(pi a) cancellation for tiny a), the reflection psi(a) + pi cot(pi a) for a > 1.
+// Returns false (and leaves the result alone) where the signed sums cancel (sum |a_k| > 2 |S|
+// or sum |a_k H_k| > 2 max(|W|, |S|)): the caller then uses the combination formula.
+template <typename T> LOGBESSEL_INLINE bool log_iv_dv_series_negative(T a, T x, T &result) {
+    const T q = T(0.25) * x * x;
+    T term = T(1), s_hi = T(1), s_lo = T(0), s_abs = T(1);
+    T h_hi = T(0), h_lo = T(0), w_hi = T(0), w_lo = T(0), w_abs = T(0);
+    const T tol = T(0.5) * limits<T>::eps();
+    for (int k = 1; k < 200; ++k) {  // R < 21.5: past k ~ a + x the terms fall geometrically
+        const T kk = T(k);
+        const T r = T(1) / (kk - a);
+        term *= (q * r) / kk;
+        T t, e;
+        two_sum(h_hi, r, t, e);
+        h_hi = t;
+        h_lo += e;
+        two_sum(s_hi, term, t, e);
+        s_hi = t;
+        s_lo += e;
+        s_abs += m_fabs(term);
+        const T th = term * (h_hi + h_lo);
+        two_sum(w_hi, th, t, e);
+        w_hi = t;
+        w_lo += e;
+        w_abs += m_fabs(th);
+        if (kk > a && m_fabs(th) <= tol * w_abs && m_fabs(term) <= tol * s_abs) break;
+    }
+    const T S = s_hi + s_lo, W = w_hi + w_lo;
+    if (!(s_abs <= T(2) * m_fabs(S)) || !(w_abs <= T(2) * m_max(m_fabs(W), m_fabs(S)))) return false;
+    two_part<T> psi;
+    if (a < T(1)) {
+        psi = digamma_ge1(T(2) - a);  // 2 - a exact for a in [1/2, 1); else rounded (harmless)
+        const T r = T(1) / (T(1) - a);
+        T t, e;
+        two_sum(psi.hi, -r, t, e);
+        psi = {t, psi.lo + e};
+    } else {
+        psi = digamma_ge1(a);
+        T t, e;
+        two_sum(psi.hi, pi<T>() * m_cospi(a) / m_sinpi(a), t, e);
+        psi = {t, psi.lo + e};
+    }
+    const T log_half_x = m_log(x) - ln2<T>();
+    T u, ue, z, ze;
+    two_sum(log_half_x, -psi.hi, u, ue);
+    two_sum(u, -(W / S), z, ze);
+    result = z + ((ue + ze) - psi.lo);
+    return true;
+}
+
+// d/dv log I_v(x) at v = -a, a > 0, 0 < x < inf (see the header comment).
+template <typename T> LOGBESSEL_INLINE T log_iv_dv_negative_order(T a, T x) {
+    const T di = log_iv_dv_positive(a, x);
+    const bool integer = (m_floor(a) == a);
+    if (integer && a > ((sizeof(T) >= 8) ? T(1e300) : T(1e35))) {
+        // log K_a and log I_a themselves overflow here (|v eta| ~ a log(2a/x)). K_a/I_a =
+        // e^(-2 v eta) (1 + O(1/R)) is far beyond the float range for x < 0.6 a (eta < -0.1)
+        // and far below eps for x > 0.7 a (eta > 0.07); in between v eta is O(a / 10), finite.
+        if (x < T(0.6) * a) return (m_cospi(a) > T(0)) ? -limits<T>::inf() : limits<T>::inf();
+        if (x > T(0.7) * a) return -di;
+    }
+    const T li = log_iv_positive(a, x);
+    const T lk = log_kv_positive(a, x);
+    // K_a/I_a below e^-1400: negligible (and lk - li could overflow for x near the float max)
+    if (lk < li - T(2) * log_max<T>()) return -di;
+    const T dk = log_kv_dv_positive(a, x);
+    const T cp = m_cospi(a);
+    const T lu = lk - li;  // log(K_a / I_a)
+    if (integer) {
+        // -[dI + 2 (-1)^n K_n/I_n]; K_n/I_n can exceed the float range for tiny x.
+        if (lu + ln2<T>() > log_max<T>()) return (cp > T(0)) ? -limits<T>::inf() : limits<T>::inf();
+        return -(di + cp * m_exp(lu + ln2<T>()));
+    }
+    const T s = m_sinpi(a);
+    const T b = m_log(T(2) / pi<T>()) + m_log(m_fabs(s)) + lk;  // log |c K_a|, as log_iv
+    if (s < T(0) && b >= li) return limits<T>::nan();          // I_v(x) <= 0, as log_iv
+    // K_a-dominated (|w| > 1) and R < R_D: the direct series (see log_iv_dv_series_negative).
+    // Where I_a dominates the combination below is benign and the direct series is not (its
+    // psi(1-a) and H_k both carry ~1/(a - n) near an integer n).
+    T direct;
+    if (b > li && !dv_use_debye(a, x) && log_iv_dv_series_negative(a, x, direct)) return direct;
+    if (b <= li) {
+        // |w| <= 1: -[dI + 2 cos(a pi) K_a/I_a + w dK] / (1 + w) (w pi cot(a pi) written as
+        // 2 cos(a pi) K_a/I_a, finite also for tiny a, where cot(a pi) overflows).
+        // K_a/I_a = |w| / |c| stays far inside the range here (|c| > 2 a or near an integer
+        // K_a/I_a < 1/|c| < 1e17), guarded all the same.
+        const T w = (b - li < -log_max<T>()) ? T(0) : ((s > T(0)) ? T(1) : T(-1)) * m_exp(b - li);
+        const T two_cos_u = (lu < log_max<T>() - T(1)) ? T(2) * cp * m_exp(lu)
+                                                        : w * (pi<T>() * cp / s);
+        return -(di + two_cos_u + w * dk) / (T(1) + w);
+    }
+    // w > 1 (here s > 0): divide by w; pi cot(a pi) ~ pi/s exceeds the range only for
+    // s < 4 pi / max, where the result, ~ -pi cot(a pi), does too.
+    if (s < T(4) * pi<T>() / limits<T>::max()) return (cp > T(0)) ? -limits<T>::inf() : limits<T>::inf();
+    const T pcot = pi<T>() * cp / s;
+    const T iw = (li - b < -log_max<T>()) ? T(0) : m_exp(li - b);  // 1/w
+    return -(di * iw + pcot + dk) / (iw + T(1));
+}
+
+}  // namespace detail
+
+// d/dv log I_v(x). Domain rules (also in the ufunc docstring):
+//   nan in v or x -> nan;  x < 0 -> nan;
+//   x = 0: -inf for v >= 0 (at v = 0 the value -K_0(x)/I_0(x) -> -inf); for negative integer
+//          v = -n: -inf (n even), +inf (n odd); nan for negative non-integer v (as log_iv);
+//   x = +inf: 0 for finite v, nan for infinite v;
+//   v = +inf, 0 <= x < inf: -inf;  v = -inf: nan;
+//   negative non-integer v: nan where I_v(x) <= 0 (exactly where log_iv is nan).
+template <typename T> LOGBESSEL_INLINE T log_iv_dv(T v, T x) {
+    using detail::limits;
+    if (detail::m_isnan(v) || detail::m_isnan(x)) return limits<T>::nan();
+    if (x < T(0)) return limits<T>::nan();
+    if (detail::m_isinf(x)) return detail::m_isinf(v) ? limits<T>::nan() : T(0);
+    if (detail::m_isinf(v)) return (v > T(0)) ? -limits<T>::inf() : limits<T>::nan();
+    if (v < T(0)) {
+        const T a = -v;
+        if (x == T(0)) {
+            if (detail::m_floor(a) != a) return limits<T>::nan();
+            return (detail::m_cospi(a) > T(0)) ? -limits<T>::inf() : limits<T>::inf();
+        }
+        return detail::log_iv_dv_negative_order(a, x);
+    }
+    if (x == T(0)) return -limits<T>::inf();
+    return detail::log_iv_dv_positive(v, x);
+}
+
+// d/dv log K_v(x). Domain rules (also in the ufunc docstring):
+//   nan in v or x -> nan;  x < 0 -> nan;  odd in v (0 at v = 0 for every x);
+//   x = 0: +inf for v > 0, -inf for v < 0, 0 for v = 0;
+//   x = +inf: 0 for finite v, nan for infinite v;
+//   v = +-inf, 0 <= x < inf: +-inf.
+template <typename T> LOGBESSEL_INLINE T log_kv_dv(T v, T x) {
+    using detail::limits;
+    if (detail::m_isnan(v) || detail::m_isnan(x)) return limits<T>::nan();
+    if (x < T(0)) return limits<T>::nan();
+    if (detail::m_isinf(x)) return detail::m_isinf(v) ? limits<T>::nan() : T(0);
+    if (v == T(0)) return T(0);
+    const T sign = (v > T(0)) ? T(1) : T(-1);
+    const T a = sign * v;
+    if (x == T(0) || detail::m_isinf(a)) return sign * limits<T>::inf();
+    return sign * detail::log_kv_dv_positive(a, x);
+}
+
+}  // namespace logbessel
