@@ -515,9 +515,9 @@ def test_import_without_cupy_imports_nothing_gpu():
         import sys
         sys.modules["cupy"] = None  # as if CuPy were not installed
         import logbessel
-        print(sorted(m for m in sys.modules if m.startswith(("cupy", "logbessel."))))
+        print(sorted(m for m in sys.modules if m.startswith("cupy") or "gpu" in m or "_cuda" in m))
     """)
-    assert out == "['cupy', 'logbessel._core']"
+    assert out == "['cupy']"  # only the None placeholder set above
 
 
 @pytest.mark.skipif(importlib.util.find_spec("cupy") is None, reason="CuPy is not installed")

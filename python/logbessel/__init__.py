@@ -31,6 +31,7 @@ from ._core import (
     sign_iv,
     vmf_log_norm,
 )
+from .kernels import matern_covariance
 
 __all__ = [
     "iv_ratio",
@@ -44,6 +45,7 @@ __all__ = [
     "log_kv_dv",
     "log_kv_dx",
     "matern",
+    "matern_covariance",
     "sign_iv",
     "vmf_log_norm",
     "get_include",

@@ -1,3 +1,5 @@
+from typing import Any
+
 import numpy as np
 
 from . import gpu as gpu
@@ -15,6 +17,10 @@ log_kv_dv: np.ufunc
 log_abs_iv: np.ufunc
 sign_iv: np.ufunc
 matern: np.ufunc
+def matern_covariance(
+    X: Any, Y: Any | None = None, *, nu: float, length_scale: float = 1.0, variance: float = 1.0
+) -> Any: ...
+
 __version__: str
 __all__: list[str]
 

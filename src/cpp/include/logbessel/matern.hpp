@@ -77,8 +77,8 @@ template <typename T> LOGBESSEL_INLINE T matern_log_debye(T r, T nu) {
     // u = z^2/nu^2 = 2 r^2 / nu. Where u > u_huge (z/nu > 1e150 in double, 1e18 in float)
     // log k ~ -z is below -1e18: k = 0 (tested first: the product could overflow).
     const T a = r / nu;
-    if (a > T(1) && r > T(0.25) * limits<T>::max() / a) return -limits<T>::inf();
-    const T u = a * (T(2) * r);
+    if (r > T(1) && a > T(0.25) * limits<T>::max() / r) return -limits<T>::inf();
+    const T u = (T(2) * a) * r;
     if (!(u < matern_traits<T>::u_huge())) return -limits<T>::inf();
     const T sigma = m_sqrt(T(1) + u);
     const T w = u / (T(2) * (T(1) + sigma));

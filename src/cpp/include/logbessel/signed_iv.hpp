@@ -29,8 +29,9 @@
 //         The zero itself is thus resolved to the last bit, and the sign is exact.
 //         Prefactor, with Gamma(a) Gamma(1-a) = pi / sin(a pi) (DLMF 5.5.3):
 //             log|(x/2)^-a / Gamma(1-a)| = -[a log(x/2) - lgamma(a+1)] - log a + log|sin(a pi)| - log pi,
-//         where the bracket is series_prefactor (Stirling-regrouped, no cancellation near
-//         x ~ a). sign(Gamma(1-a)) = sign(sin(a pi)) = -1 here. Accuracy: a few ulps.
+//         Stirling-regrouped for a >= 6 like series_prefactor (no cancellation near
+//         x ~ 2a/e; see neg_order_prefactor). sign(Gamma(1-a)) = sign(sin(a pi)) = -1 here.
+//         Accuracy: a few ulps.
 //
 //     2b. R >= R_D: Debye region. The series would need ~a terms of wildly alternating size,
 //         so we use the combination in log space: g = log I_a - log(|c| K_a) (an increasing
@@ -99,6 +100,33 @@ template <typename T> LOGBESSEL_INLINE two_part<T> div(two_part<T> a, two_part<T
 }
 }  // namespace ddsig
 
+// The series prefactor of region 2a, log|(x/2)^-a / Gamma(1-a)| = lgamma(a) - a log(x/2)
+// + log|sin(a pi)| - log pi (reflection, DLMF 5.5.3), for 1 < a < R_D, 0 < x < R_D.
+// Near x ~ 2a/e the first two terms (each ~ a log a) cancel; for a >= 6 (double; 2 in
+// float) Stirling's series (DLMF 5.11.1) regroups them as in series_prefactor:
+//     lgamma(a) - a log(x/2) = -a log(e x / (2a)) + log(2 pi / a)/2 + phi(a),
+// with e x/(2a) - 1 formed in double-double so that a log1p(...) keeps full relative
+// accuracy, and the O(1) constants are combined before the large term is added.
+template <typename T> LOGBESSEL_INLINE T neg_order_prefactor(T a, T x, T log_abs_sin) {
+    const T log_pi = T(1.14472988584940017414342735135305871);
+    const T stirling_from = (sizeof(T) >= 8) ? T(6) : T(2);
+    if (a < stirling_from)
+        return (m_lgamma(a) + (log_abs_sin - log_pi)) - a * (m_log(x) - ln2<T>());
+    const T den = T(2) * a;
+    const T wh = x / den;
+    const T wl = m_fma(-wh, den, x) / den;  // x/(2a) = wh + wl
+    const T e_hi = T(2.718281828459045090795598298427648842334747314453125);
+    const T e_lo = T(2.718281828459045235360287471352662497757 - 2.718281828459045090795598298427648842334747314453125);
+    T p, pe;
+    two_prod(e_hi, wh, p, pe);
+    pe += e_hi * wl + e_lo * wh;
+    const T lead = (p >= T(0.5)) ? a * m_log1p((p - T(1)) + pe)
+                                 : a * (T(1) + m_log(x) - ln2<T>() - m_log(a));
+    const T half_log_2_over_pi = T(-0.225791352644727432363097614947441071);  // log(2/pi)/2
+    // log(2 pi / a)/2 - log pi = log(2/(pi a))/2
+    return ((half_log_2_over_pi - T(0.5) * m_log(a)) + stirling_remainder(a) + log_abs_sin) - lead;
+}
+
 // Region 2a: sin(a pi) < 0 and R < R_D. Returns log|I_{-a}(x)| and its sign; x > 0 finite.
 template <typename T> LOGBESSEL_INLINE signed_log<T> iv_negative_series(T a, T x) {
     using two = two_part<T>;
@@ -138,9 +166,7 @@ template <typename T> LOGBESSEL_INLINE signed_log<T> iv_negative_series(T a, T x
         return out;
     }
     const T log_s = m_log(m_fabs(sum.hi)) + sum.lo / sum.hi;
-    const T log_pi = T(1.14472988584940017414342735135305871);
-    const T prefactor = -series_prefactor(a, x) - m_log(a) + (m_log(-s) - log_pi);
-    out.log_abs = prefactor + log_s;
+    out.log_abs = neg_order_prefactor(a, x, m_log(-s)) + log_s;
     out.sign = (sum.hi > T(0)) ? T(-1) : T(1);  // times sign(Gamma(1-a)) = -1
     return out;
 }
