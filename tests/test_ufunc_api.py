@@ -84,7 +84,7 @@ def test_name_matches_attribute(name):
 
 def test_module_all_and_version():
     assert sorted(logbessel.__all__) == sorted(
-        ["__version__", "log_iv", "log_kv", "log_iv_dv", "log_kv_dv", "log_abs_iv", "sign_iv", "matern",
+        ["__version__", "log_iv", "log_kv", "log_iv_dv", "log_kv_dv", "log_abs_iv", "sign_iv", "matern", "matern_dnu",
          "matern_covariance"])
     for name in logbessel.__all__:
         assert hasattr(logbessel, name), name

@@ -11,11 +11,11 @@ derivatives with respect to the order, ufuncs of the same kind.
 
 from __future__ import annotations
 
-from ._core import log_abs_iv, log_iv, log_iv_dv, log_kv, log_kv_dv, matern, sign_iv
+from ._core import log_abs_iv, log_iv, log_iv_dv, log_kv, log_kv_dv, matern, matern_dnu, sign_iv
 from .kernels import matern_covariance
 
 __all__ = [
-    "log_iv", "log_kv", "log_iv_dv", "log_kv_dv", "log_abs_iv", "sign_iv", "matern",
+    "log_iv", "log_kv", "log_iv_dv", "log_kv_dv", "log_abs_iv", "sign_iv", "matern", "matern_dnu",
     "matern_covariance", "__version__",
 ]
 

@@ -7,6 +7,7 @@ log_kv: np.ufunc
 log_abs_iv: np.ufunc
 sign_iv: np.ufunc
 matern: np.ufunc
+matern_dnu: np.ufunc
 
 def matern_covariance(
     X: Any, Y: Any | None = None, *, nu: float, length_scale: float = 1.0, variance: float = 1.0
