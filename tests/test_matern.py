@@ -201,3 +201,45 @@ def test_covariance_bad_shapes():
         logbessel.matern_covariance(np.zeros((3, 2)), np.zeros(()), nu=1.5)
     with pytest.raises(TypeError):
         logbessel.matern_covariance(np.zeros((3, 2), dtype=complex), nu=1.5)
+
+
+# ----------------------------------------------------------------------------------------
+# matern_dnu
+# ----------------------------------------------------------------------------------------
+def ref_matern_dnu(r, nu):
+    """Central difference of step nu 2^-100 in Arb at 600 bits (truncation ~2^-200)."""
+    old = ctx.prec
+    ctx.prec = 600
+    try:
+        NU = arb(nu)
+        h = NU * arb(2) ** -100
+
+        def k(n):
+            z = (2 * n).sqrt() * arb(r)
+            return ((1 - n) * arb(2).log() - n.lgamma() + n * z.log() + z.bessel_k(n).log()).exp()
+
+        return (k(NU + h) - k(NU - h)) / (2 * h)
+    finally:
+        ctx.prec = old
+
+
+DNU_TARGET = 16.0  # issue 5 target for matern_dnu (units of eps * max(1, |ref|))
+
+
+@pytest.mark.parametrize(
+    "r, nu",
+    [(1.0, 0.5), (0.7, 2.3), (2.0, 10.0), (1.0, 30.0), (0.2, 1e4), (3.0, 1e6), (25.0, 1.0),
+     (0.5, 3.0), (1e-25, 0.3)],
+)
+def test_matern_dnu_against_arb(r, nu):
+    f = logbessel.matern_dnu(r, nu)
+    ref = ref_matern_dnu(r, nu)
+    scale = max(1.0, abs(float(ref.mid())))
+    assert float(abs(arb(float(f)) - ref).mid()) <= DNU_TARGET * EPS[np.float64] * scale, (r, nu, f)
+
+
+def test_matern_dnu_special_values():
+    r = np.array([0.0, math.inf, 1.0, -1.0, 1.0, 1.0])
+    nu = np.array([2.5, 2.5, math.inf, 1.0, 0.0, math.nan])
+    np.testing.assert_array_equal(logbessel.matern_dnu(r, nu), [0.0, 0.0, 0.0, math.nan, math.nan, math.nan])
+    assert logbessel.matern_dnu(np.float32(1.0), np.float32(2.5)).dtype == np.float32

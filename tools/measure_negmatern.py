@@ -83,6 +83,17 @@ def ref_matern(r, nu):
     return _adaptive(_matern_arb, r, nu, rel=2.0**-70)
 
 
+def _matern_dnu_arb(r, nu):
+    NU = arb(nu)
+    h = NU * arb(2) ** -100
+    return (_matern_arb(r, NU + h) - _matern_arb(r, NU - h)) / (2 * h)
+
+
+def ref_matern_dnu(r, nu):
+    """Central difference of step nu 2^-100 in Arb (truncation ~2^-200 relative)."""
+    return _adaptive(_matern_dnu_arb, r, nu, rel=2.0**-60, start=512, limit=4096)
+
+
 def errors(f, refs, eps, absolute=False):
     out = []
     for fi, ref in zip(f, refs):
@@ -243,6 +254,20 @@ def run_matern(rng, n, dtype):
         summarize(name, errors(f, refs, eps, absolute=True))
 
 
+def run_matern_dnu(rng, n, dtype):
+    eps = EPS[dtype]
+    print(f"matern_dnu, {np.dtype(dtype).name}")
+    for name, (r, nu) in matern_regions(rng, n, dtype).items():
+        if name == "nu_ge_1e20_vs_sqexp":
+            continue
+        r, nu = dtype(r), dtype(nu)
+        keep = r > 0
+        r, nu = r[keep], nu[keep]
+        f = logbessel.matern_dnu(r, nu)
+        refs = [ref_matern_dnu(float(ri), float(ni)) for ri, ni in zip(r, nu)]
+        summarize(name, errors(f, refs, eps))
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--n", type=int, default=400)
@@ -254,7 +279,7 @@ def main(argv=None):
         dtype = {"float64": np.float64, "float32": np.float32}[dt]
         for fn in args.funcs.split(","):
             rng = np.random.default_rng(args.seed)
-            {"log_abs_iv": run_iv, "matern": run_matern}[fn](rng, args.n, dtype)
+            {"log_abs_iv": run_iv, "matern": run_matern, "matern_dnu": run_matern_dnu}[fn](rng, args.n, dtype)
     return 0
 
 

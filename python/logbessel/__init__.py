@@ -28,6 +28,7 @@ from ._core import (
     log_kv_dv,
     log_kv_dx,
     matern,
+    matern_dnu,
     sign_iv,
     vmf_log_norm,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "log_kv_dx",
     "matern",
     "matern_covariance",
+    "matern_dnu",
     "sign_iv",
     "vmf_log_norm",
     "get_include",

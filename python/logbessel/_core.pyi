@@ -13,3 +13,4 @@ log_kv_dv: np.ufunc
 log_abs_iv: np.ufunc
 sign_iv: np.ufunc
 matern: np.ufunc
+matern_dnu: np.ufunc

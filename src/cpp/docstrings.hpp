@@ -568,4 +568,40 @@ Examples
 0.6065...
 )doc";
 
+inline const char *const matern_dnu = R"doc(Derivative of the Matern correlation with respect to the smoothness, d/dnu matern(r, nu), at fixed r.
+
+The gradient that a Gaussian-process fit with a learnable smoothness nu needs (z = sqrt(2 nu) r
+moves with nu; this is the total derivative at fixed distance r).
+
+Parameters
+----------
+r : array_like
+    Distance divided by the length scale, r >= 0.
+nu : array_like
+    Smoothness, nu > 0.
+out : ndarray, optional
+    Output array (ufunc keyword); `where=`, `dtype=`, `casting=` work as for any ufunc.
+
+Returns
+-------
+ndarray or scalar
+    d/dnu k(r, nu), float32 for float32 inputs (computed in float32 arithmetic), float64 otherwise.
+
+Notes
+-----
+Domain rules as `matern`: r < 0, nu <= 0 or nan -> nan; r = 0, r = inf, nu = inf -> 0.
+
+Methods: for nu >= 7 (5 in float32) with sqrt(nu^2 + z^2) >= 21.5 (10), the regrouped Debye
+form of `matern` differentiated analytically (no cancelling terms). Elsewhere
+d/dnu log k = log(z/2) - psi(nu) + 1 - rho_nu/nu + d/dnu log K_nu(z) with `log_kv_dv` and the
+Temme/recurrence ratio rho_nu = (z/2) K_{nu+1}/K_nu; there log(z/2) and d/dnu log K_nu(z)
+cancel for small z, so the absolute error grows like eps * log(2/z) (see the README).
+
+Examples
+--------
+>>> import logbessel
+>>> float(logbessel.matern_dnu(1.0, 0.5))   # d/dnu at nu = 1/2, r = 1
+0.232386302...
+)doc";
+
 }  // namespace logbessel::docs

@@ -19,5 +19,6 @@
     X(log_kv_dv)                   \
     X(log_abs_iv)                  \
     X(sign_iv)                     \
-    X(matern)
+    X(matern)                      \
+    X(matern_dnu)
 

@@ -53,6 +53,7 @@
 
 #include "config.hpp"
 #include "log_common.hpp"
+#include "log_dv.hpp"
 #include "log_kv.hpp"
 #include "log_series.hpp"
 
@@ -119,6 +120,25 @@ template <typename T> LOGBESSEL_INLINE T matern_wronskian(T nu, T z) {
     return nu / (rho * (T(1) + tail) + q * s_next / (nu + T(1)));
 }
 
+// rho_nu = (z/2) K_{nu+1}(z)/K_nu(z) for nu, z in region 3 (Temme/CF2 + forward recurrence).
+template <typename T> LOGBESSEL_INLINE T matern_rho(T nu, T z) {
+    const T nf = m_floor(nu + T(0.5));
+    const int n = static_cast<int>(nf);
+    const T mu = nu - nf;
+    const k_start<T> st = (z <= T(1)) ? temme_series(mu, z) : steed_cf2(mu, z);
+    const T q = T(0.25) * z * z;
+    T rho = st.rho;
+    if (n >= 1) {
+        T order = mu + T(1);
+        rho = order + st.x2_over_rho;
+        for (int k = 2; k <= n; ++k) {
+            order += T(1);
+            rho = order + q / rho;
+        }
+    }
+    return rho;
+}
+
 // Region 4: z < z_tiny.
 template <typename T> LOGBESSEL_INLINE T matern_tiny_z(T r, T nu) {
     if (nu >= T(1)) return T(1);
@@ -156,6 +176,121 @@ template <typename T> LOGBESSEL_INLINE T matern(T r, T nu) {
     }
     const T k = detail::matern_wronskian(nu, z);
     return (k > T(1)) ? T(1) : k;
+}
+
+// ---------------------------------------------------------------------------------------
+// matern_dnu(r, nu) = d/dnu k(r, nu) at fixed r (z = sqrt(2 nu) r moves with nu).
+// ---------------------------------------------------------------------------------------
+namespace detail {
+
+// phi'(y) for the Stirling remainder phi of log_series.hpp: phi = sum_j c_j y^-(2j-1), so
+// phi' = -sum_j (2j-1) c_j y^-2j (same truncation as phi: y >= 7 double, 5 float).
+template <typename T> LOGBESSEL_INLINE T stirling_remainder_d(T y) {
+    const T r2 = T(1) / (y * y);
+    return -r2 * (T(1.0 / 12) + r2 * (T(-3.0 / 360) + r2 * (T(5.0 / 1260) + r2 * (T(-7.0 / 1680) +
+           r2 * (T(9.0 / 1188) + r2 * (T(-11.0 * 691.0 / 360360) + r2 * (T(13.0 / 156) +
+           r2 * (T(-15.0 * 3617.0 / 122400) + r2 * (T(17.0 * 43867.0 / 244188) +
+           r2 * T(-19.0 * 174611.0 / 125400))))))))));
+}
+
+// psi(y) for y > 0 (digamma_ge1 of log_dv.hpp, shifted once for y < 1).
+template <typename T> LOGBESSEL_INLINE T digamma_pos(T y) {
+    if (y >= T(1)) {
+        const two_part<T> p = digamma_ge1(y);
+        return p.hi + p.lo;
+    }
+    const two_part<T> p = digamma_ge1(y + T(1));
+    return (p.hi - T(1) / y) + p.lo;
+}
+
+// Region 1 of matern, differentiated. With u = 2 r^2/nu (du/dnu = -u/nu), sigma = sqrt(1+u),
+// w = (sigma-1)/2, R = nu sigma, s = t^2 = 1/(1+u):
+//     d/dnu {nu [log1p(w) - 2w]} = log1p(w) - w,
+//     d/dnu {-log1p(u)/4}        = u / (4 nu (1 + u)),
+//     d/dnu [P_k(s)/R^k]          = sigma (s Q_k(s) - k P_k(s)) / (2 R^(k+1))
+// (from ds/dnu = s(1-s)/nu, dR/dnu = (1 + sigma^2)/(2 sigma) and Q_k = 2(1-s)P_k' - k P_k,
+// coefficients.hpp), so d/dnu log k = the sum of these, - phi'(nu) + D'/(1 + D). No term
+// is large: as r -> 0 all of them vanish except -phi' + D'/(1+D), which cancel to the
+// Debye truncation (< eps/nu). Returns d/dnu log k; log k itself in *log_k.
+template <typename T> LOGBESSEL_INLINE T matern_dlog_debye(T r, T nu, T *log_k) {
+    const T a = r / nu;
+    if (r > T(1) && a > T(0.25) * limits<T>::max() / r) { *log_k = -limits<T>::inf(); return T(0); }
+    const T u = (T(2) * a) * r;
+    if (!(u < matern_traits<T>::u_huge())) { *log_k = -limits<T>::inf(); return T(0); }
+    const T sigma = m_sqrt(T(1) + u);
+    const T w = u / (T(2) * (T(1) + sigma));
+    const T s = T(1) / (T(1) + u);
+    const T sw = -(T(1) / nu) / sigma;  // -1/R: the K signs (-1)^k
+    const int kmax = (sizeof(T) >= 8) ? 20 : 10;
+    T d = T(0), dd = T(0), swk = T(1);
+    for (int k = 1; k <= kmax; ++k) {
+        const int off = debye_offset(k);
+        T pk = debye_coeff<T>(off), qk = debye_q_coeff<T>(off);
+        for (int j = 1; j <= k; ++j) {
+            pk = pk * s + debye_coeff<T>(off + j);
+            qk = qk * s + debye_q_coeff<T>(off + j);
+        }
+        swk *= sw;
+        d += swk * pk;
+        dd += swk * (s * qk - T(k) * pk);
+        if (m_fabs(swk) * (m_fabs(pk) + m_fabs(qk) + T(k)) < T(1e-3) * limits<T>::eps() * limits<T>::eps()) break;
+    }
+    const T dD = dd / (T(2) * nu);  // D' = (sigma/(2R)) dd, R = nu sigma
+    *log_k = nu * (m_log1p(w) - T(2) * w) + ((log1p_small(d) - stirling_remainder(nu)) - T(0.25) * m_log1p(u));
+    return (m_log1p(w) - w) + (u / (T(4) * nu * (T(1) + u)) - stirling_remainder_d(nu) + dD / (T(1) + d));
+}
+
+}  // namespace detail
+
+// d/dnu of the Matern correlation at fixed r. Domain rules as matern; r = 0, r = inf,
+// nu = inf and z > 1e30 give 0 (k is constant 1, 0, the nu -> inf limit, or 0 to all orders).
+template <typename T> LOGBESSEL_INLINE T matern_dnu(T r, T nu) {
+    using detail::limits;
+    using tr = detail::traits<T>;
+    using mt = detail::matern_traits<T>;
+    if (detail::m_isnan(r) || detail::m_isnan(nu) || r < T(0) || nu <= T(0)) return limits<T>::nan();
+    if (r == T(0) || detail::m_isinf(r) || detail::m_isinf(nu)) return T(0);
+    const T rd = tr::debye_min_r();
+    T log_k;
+    if (nu >= rd) {
+        const T dl = detail::matern_dlog_debye(r, nu, &log_k);
+        return (log_k < T(-745)) ? T(0) : detail::m_exp(log_k) * dl;
+    }
+    if (r > T(1e30) && detail::m_log(r) + T(0.5) * detail::m_log(T(2) * nu) > T(69)) return T(0);
+    const T z = detail::m_sqrt(T(2) * nu) * r;
+    if (z < mt::z_tiny()) {
+        // k = 1 - G q^nu (nu < 1): dk/dnu = -G q^nu (log q + 1 - psi(1-nu) - psi(1+nu))
+        if (nu >= T(1)) return T(0);
+        const T log_q = detail::m_log(T(0.5) * nu) + T(2) * detail::m_log(r);
+        const T log_ratio = ((nu < T(0.0625)) ? detail::lgamma1p(-nu) : detail::m_lgamma(T(1) - nu)) -
+                            detail::lgamma1p(nu);
+        const T e = nu * log_q + log_ratio;
+        if (e < T(-745)) return T(0);
+        const T dpsi = detail::digamma_pos(T(1) - nu) + detail::digamma_pos(T(1) + nu);
+        return -detail::m_exp(e) * ((log_q + T(1)) - dpsi);
+    }
+    const bool debye = z >= rd || nu * nu + z * z >= rd * rd;
+    if (debye && nu >= mt::stirling_min()) {
+        const T dl = detail::matern_dlog_debye(r, nu, &log_k);
+        return (log_k < T(-745)) ? T(0) : detail::m_exp(log_k) * dl;
+    }
+    // Elsewhere: d/dnu log k = log(z/2) - psi(nu) + 1 - rho_nu/nu + d/dnu log K_nu(z)
+    // (d/dnu of (1-nu) log 2 - lgamma(nu) + nu log z + log K_nu(z), with dz/dnu = z/(2 nu) and
+    // d/dz log K_nu = nu/z - K_{nu+1}/K_nu, rho_nu = (z/2) K_{nu+1}/K_nu). For small z the
+    // first and last terms cancel (each ~ log(2/z)): absolute error ~eps log(2/z).
+    T k, rho;
+    if (debye) {
+        log_k = detail::matern_log_plain(r, nu, z);
+        k = (log_k < T(-745)) ? T(0) : detail::m_exp(log_k);
+        if (k == T(0)) return T(0);
+        rho = T(0.5) * z * detail::m_exp(detail::log_kv_positive(nu + T(1), z) - detail::log_kv_positive(nu, z));
+    } else {
+        k = detail::matern_wronskian(nu, z);
+        rho = detail::matern_rho(nu, z);
+    }
+    const T dlog = ((detail::m_log(z) - detail::ln2<T>()) - detail::digamma_pos(nu) +
+                    detail::log_kv_dv_positive(nu, z)) + (T(1) - rho / nu);
+    return k * dlog;
 }
 
 }  // namespace logbessel
