@@ -282,20 +282,22 @@ template <typename T> LOGBESSEL_INLINE T log_iv_dx_positive(T v, T x) {
     return v / x + iv_ratio_pair(v, x, false).ratio;
 }
 
-// A'(kappa) for the Newton steps of the inverse, from the Riccati equation
-// A' = 1 - A^2 - (2v + 1) A / kappa = c (2 - c) - (2v + 1)(1 - c) / kappa. The terms cancel to
-// ~ (v + 1/2)/kappa^2 for kappa >> v, losing ~kappa eps relatively; only the speed of Newton's
-// method depends on it, so from kappa = 1e6 (double) / 1e3 (float) on we use the two leading
-// Debye terms, A' ~ v / (R (R + v)) + (kappa^2 - v^2) / (2 R^4), whose relative error is O(1/R^2).
-template <typename T> LOGBESSEL_INLINE T iv_ratio_slope(T v, T kappa, T c) {
+// A'(kappa) for the Newton steps of the inverse. Below R = sqrt(v^2 + kappa^2) = 1e6 (double) /
+// 1e3 (float), the Riccati equation A' = 1 - A^2 - (2v + 1) A / kappa = c (2 - c) - (2v + 1) (A/kappa)
+// (from DLMF 10.29.2); its terms cancel to ~1/R^2 relatively, which costs at most ~R eps. Above,
+// the two leading Debye terms A' ~ v / (R (R + v)) + (kappa^2 - v^2) / (2 R^4), relative error
+// O(1/R^2). Only the speed of Newton's method depends on this slope, not the accuracy of the
+// root. Nothing overflows: 1/R is formed from max(v, kappa).
+template <typename T> LOGBESSEL_INLINE T iv_ratio_slope(T v, T kappa, T ratio, T c) {
     const T far = sizeof(T) >= 8 ? T(1e6) : T(1e3);
-    if (kappa < far) return c * (T(2) - c) - (T(2) * v + T(1)) * (T(1) - c) / kappa;
-    const T m = m_max(v, kappa);
-    const T rr = m_min(v, kappa) / m;
+    const T va = m_fabs(v);  // v >= -1/2
+    const T m = m_max(va, kappa);
+    const T rr = m_min(va, kappa) / m;
     const T sq = m_sqrt(T(1) + rr * rr);
+    if (m * sq < far) return c * (T(2) - c) - (T(2) * v + T(1)) * (ratio / kappa);
     const T inv_r = (T(1) / m) / sq;  // 1/R
     const T vr = v * inv_r, kr = kappa * inv_r;
-    return inv_r * (vr / (T(1) + vr)) + T(0.5) * inv_r * inv_r * (kr - vr) * (kr + vr);
+    return inv_r * (vr / (T(1) + vr)) + (T(0.5) * inv_r) * (inv_r * ((kr - vr) * (kr + vr)));
 }
 
 }  // namespace detail
@@ -388,17 +390,20 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv(T v, T r) {
     // v = -1/2: A = tanh(kappa), kappa = atanh(r) = log1p(2r / (1 - r)) / 2.
     if (v == T(-0.5)) return T(0.5) * detail::m_log1p(T(2) * r / s);
     // Start: invert Amos' lower bound G(k) = k / (alpha + sqrt(beta^2 + k^2)), alpha = v + 1/2,
-    // beta = v + 3/2: k0 = r (alpha + sqrt(r^2 alpha^2 + (1 - r^2) beta^2)) / (1 - r^2) >= root.
+    // beta = v + 3/2: k0 = r (alpha + sqrt(r^2 alpha^2 + (1 - r^2) beta^2)) / (1 - r^2) >= root,
+    // with beta factored out of the square root (beta^2 overflows for v ~ 1e154 / 1e19 in float).
     const T alpha = v + T(0.5), beta = v + T(1.5);
     const T one_minus_r2 = s * (T(1) + r);
-    T kappa = r * (alpha + detail::m_sqrt(r * r * alpha * alpha + one_minus_r2 * beta * beta)) / one_minus_r2;
+    const T ab = alpha / beta;
+    T kappa = ((r * beta) * (ab + detail::m_sqrt(r * r * ab * ab + one_minus_r2))) / one_minus_r2;
+    if (detail::m_isinf(kappa)) return kappa;  // the root itself is beyond the float range
     const bool use_complement = r > T(0.5);
     // Newton: quadratic convergence from a start within a few percent; the cap is never reached
     // in practice (3-4 steps), it only bounds the work.
     for (int it = 0; it < 12; ++it) {
         const detail::debye_ratio<T> a = detail::iv_ratio_pair(v, kappa, use_complement);
         const T f = use_complement ? (s - a.complement) : (a.ratio - r);
-        const T slope = detail::iv_ratio_slope(v, kappa, a.complement);
+        const T slope = detail::iv_ratio_slope(v, kappa, a.ratio, a.complement);
         if (!(slope > T(0))) break;
         T step = f / slope;
         // stay inside (kappa/2, 2 kappa): protects the first steps from a poor slope
