@@ -211,24 +211,37 @@ template <typename T> LOGBESSEL_INLINE two_part<T> debye_v_eta(T v, T x, const r
 // max_{[0,1]}|P_{K+1}| / R^{K+1}) is below eps/4; it falls from 20 (double) at R = 21.5 to 1
 // for R > 3.6e7. P_k have alternating coefficients up to ~1e11 (k = 20), but they are divided
 // by R^k >= 21.5^k, so their rounding error stays far below eps.
-template <typename T, int K> LOGBESSEL_INLINE T debye_series_fixed(T t2, T sw) {
-    // sum_{k=1..K} P_k(s) sw^k. The P_k are independent Horner chains in s = t^2; the sum over
-    // k runs as two interleaved Horner chains in sw^2 (odd and even k), which halves the
-    // serial dependency chain compared to one Horner pass over k. Constant trip counts, so
-    // the compiler unrolls everything into straight-line (fused) multiply-adds.
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
+#define LOGBESSEL_UNROLL _Pragma("GCC unroll 20")
+#else
+#define LOGBESSEL_UNROLL
+#endif
+
+// The polynomial families of the Debye-type series (coefficients.hpp, highest power first):
+// P_k (degree k) for log I / log K, E_k (degree k - 1) for the ratios, Q_k (degree k) for the
+// order derivatives. family::poly<T>(k, s) evaluates the k-th polynomial by Horner's rule.
+#define LOGBESSEL_DEBYE_FAMILY(NAME, OFFSET, COEFF, DEGREE)                                    \
+    struct NAME {                                                                             \
+        template <typename T> LOGBESSEL_INLINE static T poly(int k, T s) {                   \
+            const int off = OFFSET(k);                                                        \
+            T acc = COEFF<T>(off);                                                            \
+            LOGBESSEL_UNROLL                                                                  \
+            for (int j = 1; j <= (DEGREE); ++j) acc = acc * s + COEFF<T>(off + j);            \
+            return acc;                                                                       \
+        }                                                                                     \
+    };
+LOGBESSEL_DEBYE_FAMILY(debye_p_family, debye_offset, debye_coeff, k)
+LOGBESSEL_DEBYE_FAMILY(debye_e_family, debye_e_offset, debye_e_coeff, k - 1)
+LOGBESSEL_DEBYE_FAMILY(debye_q_family, debye_q_offset, debye_q_coeff, k)
+#undef LOGBESSEL_DEBYE_FAMILY
+
+template <typename T, int K, typename Family = debye_p_family>
+LOGBESSEL_INLINE T debye_series_fixed(T t2, T sw) {
     T p[K + 1];
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
 #pragma GCC unroll 20
 #endif
-    for (int k = 1; k <= K; ++k) {
-        const int off = debye_offset(k);
-        T pk = debye_coeff<T>(off);
-#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
-#pragma GCC unroll 20
-#endif
-        for (int j = 1; j <= k; ++j) pk = pk * t2 + debye_coeff<T>(off + j);
-        p[k] = pk;
-    }
+    for (int k = 1; k <= K; ++k) p[k] = Family::template poly<T>(k, t2);
     const T sw2 = sw * sw;
     T odd = T(0), even = T(0);
     constexpr int k_odd_top = (K % 2 == 1) ? K : K - 1;

@@ -101,50 +101,20 @@ template <typename T> LOGBESSEL_INLINE two_part<T> digamma_ge1(T y) {
 // Region 1: Debye expansion, differentiated.
 // ---------------------------------------------------------------------------------------
 
-// sum_{k=1..K} Q_k(s) sw^k, sw = +-1/R: independent Horner chains for the Q_k (degree k),
-// then two interleaved Horner chains in sw^2, as debye_series_fixed in log_common.hpp.
-template <typename T, int K> LOGBESSEL_INLINE T debye_q_series_fixed(T s, T sw) {
-    T q[K + 1];
-#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
-#pragma GCC unroll 20
-#endif
-    for (int k = 1; k <= K; ++k) {
-        const int off = debye_q_offset(k);
-        T qk = debye_q_coeff<T>(off);
-#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
-#pragma GCC unroll 20
-#endif
-        for (int j = 1; j <= k; ++j) qk = qk * s + debye_q_coeff<T>(off + j);
-        q[k] = qk;
-    }
-    const T sw2 = sw * sw;
-    T odd = T(0), even = T(0);
-    constexpr int k_odd_top = (K % 2 == 1) ? K : K - 1;
-    constexpr int k_even_top = (K % 2 == 0) ? K : K - 1;
-#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
-#pragma GCC unroll 20
-#endif
-    for (int k = k_odd_top; k >= 1; k -= 2) odd = odd * sw2 + q[k];
-#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
-#pragma GCC unroll 20
-#endif
-    for (int k = k_even_top; k >= 2; k -= 2) even = even * sw2 + q[k];
-    return sw * (odd + sw * even);
-}
-
 template <typename T> LOGBESSEL_INLINE T debye_q_series(const radius<T> &rd, T sign) {
-    // fixed term counts from R (header comment): double 8 / 12 / 16 / 20, float 4 / 6 / 10
+    // sum_k Q_k(s) sw^k, sw = +-1/R (debye_series_fixed with the Q family); fixed term counts
+    // from R (header comment): double 8 / 12 / 16 / 20, float 4 / 6 / 10
     const T sw = sign * rd.inv_r;
     const T s = rd.t2;
     if (sizeof(T) >= 8) {
-        if (rd.r_capped >= T(75.6)) return debye_q_series_fixed<T, 8>(s, sw);
-        if (rd.r_capped >= T(36.2)) return debye_q_series_fixed<T, 12>(s, sw);
-        if (rd.r_capped >= T(25.7)) return debye_q_series_fixed<T, 16>(s, sw);
-        return debye_q_series_fixed<T, 20>(s, sw);
+        if (rd.r_capped >= T(75.6)) return debye_series_fixed<T, 8, debye_q_family>(s, sw);
+        if (rd.r_capped >= T(36.2)) return debye_series_fixed<T, 12, debye_q_family>(s, sw);
+        if (rd.r_capped >= T(25.7)) return debye_series_fixed<T, 16, debye_q_family>(s, sw);
+        return debye_series_fixed<T, 20, debye_q_family>(s, sw);
     }
-    if (rd.r_capped >= T(19.7)) return debye_q_series_fixed<T, 4>(s, sw);
-    if (rd.r_capped >= T(12.6)) return debye_q_series_fixed<T, 6>(s, sw);
-    return debye_q_series_fixed<T, 10>(s, sw);
+    if (rd.r_capped >= T(19.7)) return debye_series_fixed<T, 4, debye_q_family>(s, sw);
+    if (rd.r_capped >= T(12.6)) return debye_series_fixed<T, 6, debye_q_family>(s, sw);
+    return debye_series_fixed<T, 10, debye_q_family>(s, sw);
 }
 
 // asinh(v/x) for v >= 0, x > 0 finite, without forming v/x where it overflows or rounds to a

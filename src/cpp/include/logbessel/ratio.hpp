@@ -67,14 +67,8 @@ template <typename T, int K> LOGBESSEL_INLINE void debye_ratio_sums_fixed(T s, T
 #pragma GCC unroll 20
 #endif
     for (int k = 1; k <= K; ++k) {
-        const int op = debye_offset(k);
-        T pk = debye_coeff<T>(op);
-        for (int j = 1; j <= k; ++j) pk = pk * s + debye_coeff<T>(op + j);
-        p[k] = pk;
-        const int oe = debye_e_offset(k);
-        T ek = debye_e_coeff<T>(oe);
-        for (int j = 1; j < k; ++j) ek = ek * s + debye_e_coeff<T>(oe + j);
-        q[k] = ek;
+        p[k] = debye_p_family::poly<T>(k, s);
+        q[k] = debye_e_family::poly<T>(k, s);
     }
     T su = T(0), se = T(0);
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
