@@ -33,6 +33,7 @@ from ._core import (
     vmf_log_norm,
 )
 from .kernels import matern_covariance
+from . import vmf
 
 __all__ = [
     "iv_ratio",
@@ -50,6 +51,7 @@ __all__ = [
     "matern_dnu",
     "sign_iv",
     "vmf_log_norm",
+    "vmf",
     "get_include",
     "__version__",
 ]

@@ -3,6 +3,7 @@ from typing import Any
 import numpy as np
 
 from . import gpu as gpu
+from . import vmf as vmf
 
 log_iv: np.ufunc
 log_kv: np.ufunc
