@@ -297,18 +297,37 @@ class _Stats:
 
 def _chunk_stats(Xc: Any, sparse: bool, xp: Any, means_T: Any, kappas: Any, terms: Any, hard: bool,
                  want_sq: bool) -> tuple[Any, Any, Any, Any]:
+    """N_k, sum r_ik^2, r_k = sum_i r_ik x_i and sum_i log f(x_i) of one chunk."""
     k = means_T.shape[1]
     logp = _log_prob(Xc, means_T, kappas, terms)
-    loglik = _logsumexp_rows(logp, xp)
+    labels = xp.argmax(logp, axis=1) if hard else None
+    # logsumexp in place: shift by the row maximum (exp never overflows, the largest term is
+    # exactly 1, so the row sum lies in [1, k] and its log loses nothing).
+    top = xp.max(logp, axis=1, keepdims=True)
+    logp -= top
+    shifted_exp = xp.exp(logp)
+    row_sum = xp.sum(shifted_exp, axis=1)
+    loglik_sum = xp.sum(top[:, 0]) + xp.sum(xp.log(row_sum))
     if hard:
-        labels = xp.argmax(logp, axis=1)
+        if sparse:
+            # One-hot responsibilities as a sparse (n_c, k) matrix: r_k = R^T X then costs
+            # O(nnz(X)) instead of the O(nnz(X) k) of a dense R.
+            mod = sys.modules["cupyx.scipy.sparse" if _aac.is_cupy_namespace(xp) else "scipy.sparse"]
+            n_c = Xc.shape[0]
+            onehot = mod.csr_matrix(
+                (xp.ones(n_c, dtype=xp.float64), labels, xp.arange(n_c + 1)), shape=(n_c, k)
+            )
+            weighted = (onehot.T @ Xc).toarray()
+            resp_sum = xp.astype(xp.asarray(onehot.sum(axis=0)).reshape(-1), xp.float64)
+            return resp_sum, (resp_sum if want_sq else None), xp.asarray(weighted), loglik_sum
         resp = xp.astype(labels[:, None] == xp.arange(k)[None, :], xp.float64)
     else:
-        resp = xp.exp(logp - loglik[:, None])
+        shifted_exp /= row_sum[:, None]
+        resp = shifted_exp  # r_ik = exp(l_ik - max) / sum_k exp(l_ik - max)
     resp_sq = xp.sum(resp * resp, axis=0) if want_sq else None
     # r_k accumulated as R^T X: a GEMM (dense) or X^T R, a CSC-times-dense product (sparse).
     weighted = (Xc.T @ resp).T if sparse else resp.T @ Xc
-    return xp.sum(resp, axis=0), resp_sq, weighted, xp.sum(loglik)
+    return xp.sum(resp, axis=0), resp_sq, weighted, loglik_sum
 
 
 def _pass_local(data: _Data, params: _Params, hard: bool, want_sq: bool, rows: int) -> _Stats:
