@@ -334,11 +334,24 @@ def test_sparse_equals_dense(assignment):
     np.testing.assert_array_equal(sparse.predict(sp.csr_array(X).tocoo()), sparse.predict(X))
 
 
+def test_hard_sparse_large_kd_path(monkeypatch):
+    # k d above the bincount limit: the sparse one-hot product path gives the same fit
+    from logbessel.vmf import _mixture
+
+    X, _ = _sparse_text_like(300, 200, 6, 3, seed=11)
+    kw = dict(assignment="hard", random_state=0, normalize=True, chunk_size=100)
+    ref = VonMisesFisherMixture(3, **kw).fit(X)
+    monkeypatch.setattr(_mixture, "_CHUNK_ELEMENTS", 3 * 200 - 1)
+    _assert_same_fit(ref, VonMisesFisherMixture(3, **kw).fit(X))
+
+
+@pytest.mark.filterwarnings("ignore::logbessel.vmf._mixture.ConvergenceWarning")
 def test_dask_equals_numpy(overlapping):
     da = pytest.importorskip("dask.array")
     X, _, _ = overlapping
     Xd = da.from_array(X, chunks=(130, 3))  # uneven row blocks, columns split (rechunked)
-    kw = dict(random_state=0, chunk_size=50, bias_correction=True)
+    # 12 iterations (one compute each) of a slowly converging fit: enough to compare the paths
+    kw = dict(random_state=0, chunk_size=50, bias_correction=True, max_iter=12, tol=0.0)
     ref = VonMisesFisherMixture(3, **kw).fit(X)
     lazy = VonMisesFisherMixture(3, **kw).fit(Xd)
     _assert_same_fit(ref, lazy)
@@ -428,6 +441,22 @@ def test_sample(separated):
     assert metrics.adjusted_rand_score(labels, mix.predict(Y)) == 1.0
     # reproducible
     np.testing.assert_array_equal(mix.sample(10, random_state=1)[0], mix.sample(10, random_state=1)[0])
+
+
+def test_estimator_protocol(separated, capsys):
+    base = pytest.importorskip("sklearn.base")
+    X, _, _ = separated
+    mix = VonMisesFisherMixture(3, assignment="hard", n_init=2, random_state=0, verbose=True)
+    copy = base.clone(mix)
+    assert copy.get_params() == mix.get_params()
+    copy.set_params(n_init=1)
+    assert copy.n_init == 1
+    with pytest.raises(ValueError, match="invalid parameter"):
+        copy.set_params(n_clusters=3)
+    mix.fit(X)
+    out = capsys.readouterr().out
+    assert "iteration 1:" in out and "init 2" in out
+    assert "n_iter" in repr(mix)
 
 
 def test_input_validation():
