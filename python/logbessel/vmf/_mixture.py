@@ -166,12 +166,9 @@ def _check_sparse(X: Any, normalize: bool, cupy_sparse: bool, what: str = "X") -
         n_zero = int(xp.sum(xp.astype(norms == 0, xp.int64)))
         if n_zero:
             raise ValueError(f"{what} has {n_zero} zero row(s), which cannot be normalised")
-        # Scale the stored values row by row (CSR: row i owns data[indptr[i]:indptr[i+1]]).
-        scale = xp.astype(1.0 / norms, X.dtype)
-        counts = xp.asarray(X.indptr[1:] - X.indptr[:-1])
-        X = X.copy()
-        X.data = X.data * (xp.repeat(scale, counts) if counts.shape[0] else scale)
-        return X
+        # diag(1 / ||x_i||) X: scales the stored values of each row, keeps the sparsity.
+        sparse_mod = sys.modules["cupyx.scipy.sparse" if cupy_sparse else "scipy.sparse"]
+        return (sparse_mod.diags(xp.astype(1.0 / norms, X.dtype)) @ X).tocsr()
     _apply_norm_rule(X, norms, xp, False, what)
     return X
 
@@ -271,13 +268,18 @@ def _component_terms(params: _Params, d: int) -> np.ndarray:
         return np.log(params.weights) + vmf_log_norm(float(d), params.kappas)
 
 
-def _log_prob(Xc: Any, means_T: Any, kappas: Any, terms: Any) -> Any:
+def _log_prob(Xc: Any, theta_T: Any, terms: Any) -> Any:
     """(n_c, k) log alpha_k + log C_d(kappa_k) + kappa_k mu_k^T x_i for one chunk.
 
-    X M^T is the one O(n k d) operation of an iteration: a GEMM for dense data, one sparse-times-
-    dense product for CSR (means_T is C-contiguous (d, k), the layout scipy's csr kernel reads).
+    theta_T = (kappa_k mu_k)_k as a C-contiguous (d, k) array (movMF's theta parametrisation:
+    folding kappa into the means saves a pass over the (n_c, k) block; the rounding is the same,
+    one product per term). X theta^T is the one O(n k d) operation of an iteration: a GEMM for
+    dense data, one sparse-times-dense product for CSR (the (d, k) row-major layout is what
+    scipy's CSR kernel reads row by row).
     """
-    return (Xc @ means_T) * kappas + terms
+    logp = Xc @ theta_T
+    logp += terms
+    return logp
 
 
 def _logsumexp_rows(logp: Any, xp: Any) -> Any:
@@ -295,11 +297,11 @@ class _Stats:
     loglik_sum: float  # sum_i log f(x_i) under the parameters of this E-step
 
 
-def _chunk_stats(Xc: Any, sparse: bool, xp: Any, means_T: Any, kappas: Any, terms: Any, hard: bool,
+def _chunk_stats(Xc: Any, sparse: bool, xp: Any, theta_T: Any, terms: Any, hard: bool,
                  want_sq: bool) -> tuple[Any, Any, Any, Any]:
     """N_k, sum r_ik^2, r_k = sum_i r_ik x_i and sum_i log f(x_i) of one chunk."""
-    k = means_T.shape[1]
-    logp = _log_prob(Xc, means_T, kappas, terms)
+    k = theta_T.shape[1]
+    logp = _log_prob(Xc, theta_T, terms)
     labels = xp.argmax(logp, axis=1) if hard else None
     # logsumexp in place: shift by the row maximum (exp never overflows, the largest term is
     # exactly 1, so the row sum lies in [1, k] and its log loses nothing).
@@ -333,7 +335,11 @@ def _hard_sparse_stats(Xc: Any, labels: Any, k: int, xp: Any, want_sq: bool, log
     n_c, d = Xc.shape
     counts = mod.bincount(labels, minlength=k).astype(mod.float64)
     if k * d <= _CHUNK_ELEMENTS:
-        row_labels = mod.repeat(labels, mod.diff(Xc.indptr))
+        if mod is np:
+            row_labels = np.repeat(labels, np.diff(Xc.indptr))
+        else:  # cupy.repeat takes no array of repeats: row of each stored value by search
+            nnz_rows = mod.searchsorted(Xc.indptr, mod.arange(Xc.indices.shape[0]), side="right") - 1
+            row_labels = labels[nnz_rows]
         weighted = mod.bincount(row_labels * d + Xc.indices, weights=Xc.data, minlength=k * d).reshape(k, d)
     else:
         sparse_mod = sys.modules["cupyx.scipy.sparse" if mod is not np else "scipy.sparse"]
@@ -348,13 +354,13 @@ def _pass_local(data: _Data, params: _Params, hard: bool, want_sq: bool, rows: i
     """One pass over an in-memory X (numpy, CuPy, sparse): E-step + M-step statistics."""
     xp = data.xp
     k = params.kappas.shape[0]
-    means_T, kappas, terms = _device_params(params, data.d, xp)
+    theta_T, terms = _device_params(params, data.d, xp)
     resp_sum = xp.zeros(k, dtype=xp.float64)
     resp_sq = xp.zeros(k, dtype=xp.float64) if want_sq else None
     weighted = xp.zeros((k, data.d), dtype=xp.float64)
     loglik = xp.zeros((), dtype=xp.float64)
     for _, Xc in data.chunks(rows):
-        s, sq, w, ll = _chunk_stats(Xc, data.kind == "sparse", xp, means_T, kappas, terms, hard, want_sq)
+        s, sq, w, ll = _chunk_stats(Xc, data.kind == "sparse", xp, theta_T, terms, hard, want_sq)
         resp_sum = resp_sum + s
         weighted = weighted + w
         loglik = loglik + ll
@@ -363,12 +369,19 @@ def _pass_local(data: _Data, params: _Params, hard: bool, want_sq: bool, rows: i
     return _Stats(_host(resp_sum), _host(resp_sq) if want_sq else None, weighted, float(loglik))
 
 
-def _device_params(params: _Params, d: int, xp: Any) -> tuple[Any, Any, Any]:
+def _c_contiguous(a: Any, xp: Any) -> Any:
+    """Row-major copy (the array API has no layout control; numpy and CuPy both do)."""
+    mod = sys.modules["cupy"] if _aac.is_cupy_namespace(xp) else np
+    return mod.ascontiguousarray(a)
+
+
+def _device_params(params: _Params, d: int, xp: Any) -> tuple[Any, Any]:
+    """theta^T = (kappa_k mu_k)^T as C-contiguous (d, k), and the k terms, in namespace xp."""
     means = _in_namespace(params.means, xp)
-    means_T = xp.asarray(means.T, copy=True)  # C-contiguous (d, k)
     kappas = xp.asarray(params.kappas, dtype=xp.float64)
+    theta_T = _c_contiguous((means * kappas[:, None]).T, xp)
     terms = xp.asarray(_component_terms(params, d), dtype=xp.float64)
-    return means_T, kappas, terms
+    return theta_T, terms
 
 
 def _pass_dask_block(block: Any, params: _Params, hard: bool, want_sq: bool, rows: int) -> _Stats:
@@ -401,14 +414,14 @@ def _rowwise(data: _Data, fn: Callable[[Any, Any], Any], rows: int) -> Any:
 
 
 def _score_local(data: _Data, params: _Params, rows: int) -> Any:
-    means_T, kappas, terms = _device_params(params, data.d, data.xp)
-    return _rowwise(data, lambda Xc, xp: _logsumexp_rows(_log_prob(Xc, means_T, kappas, terms), xp), rows)
+    theta_T, terms = _device_params(params, data.d, data.xp)
+    return _rowwise(data, lambda Xc, xp: _logsumexp_rows(_log_prob(Xc, theta_T, terms), xp), rows)
 
 
 def _similarities(data: _Data, centers: Any, rows: int) -> Any:
     """(n, m) cosine similarities X C^T, materialised (m is small: k-means++ candidates)."""
     if data.kind != "dask":
-        centers_T = data.xp.asarray(_in_namespace(centers, data.xp).T, copy=True)
+        centers_T = _c_contiguous(_in_namespace(centers, data.xp).T, data.xp)
         return _rowwise(data, lambda Xc, xp: Xc @ centers_T, rows)
     centers_T = np.ascontiguousarray(_host(centers).T)
     return data.X.map_blocks(
@@ -890,10 +903,10 @@ class VonMisesFisherMixture:
 
 def _local_output(data: _Data, params: _Params, rows: int, what: str) -> Any:
     """score / proba / label of an in-memory X, chunk by chunk."""
-    means_T, kappas, terms = _device_params(params, data.d, data.xp)
+    theta_T, terms = _device_params(params, data.d, data.xp)
 
     def one(Xc: Any, xp: Any) -> Any:
-        logp = _log_prob(Xc, means_T, kappas, terms)
+        logp = _log_prob(Xc, theta_T, terms)
         if what == "label":
             return xp.astype(xp.argmax(logp, axis=1), xp.int64)
         loglik = _logsumexp_rows(logp, xp)
