@@ -1,6 +1,6 @@
 """Tests of logbessel.vmf.VonMisesFisherMixture (EM for mixtures of von Mises-Fisher distributions).
 
-Data come from known vMF components (Wood's sampler); fitted parameters are compared with the
+Data come from known vMF components (logbessel.vmf.VonMisesFisher.sample, Wood's sampler); fitted parameters are compared with the
 truth within tolerances derived from the asymptotic standard errors of the MLE, and the
 different code paths (chunked / unchunked, dense / sparse / dask, soft / hard) with each other.
 """
@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import logbessel
+from logbessel.vmf import VonMisesFisher
 from logbessel.vmf._mixture import (
     ConvergenceWarning,
     VonMisesFisherMixture,
@@ -26,42 +27,8 @@ metrics = pytest.importorskip("sklearn.metrics")
 # --------------------------------------------------------------------------------------------
 
 
-def _library_sampler():
-    """logbessel.vmf.VonMisesFisher once it is implemented, else None."""
-    try:
-        from logbessel.vmf import VonMisesFisher
-
-        VonMisesFisher(np.array([1.0, 0.0, 0.0]), 1.0).sample(1, random_state=0)
-    except (ImportError, NotImplementedError, AttributeError, TypeError):
-        return None
-    return VonMisesFisher
-
-
-def _wood_sample(mu, kappa, n, rng):
-    """Wood (1994) rejection sampler, used only if the library's sampler is not available."""
-    d = mu.shape[0]
-    m = d - 1.0
-    b = m / (2.0 * kappa + np.sqrt(4.0 * kappa**2 + m**2))  # stable form of Wood's b
-    x0 = (1.0 - b) / (1.0 + b)
-    c = kappa * x0 + m * np.log(1.0 - x0**2)
-    w = np.empty(0)
-    while w.size < n:
-        z = rng.beta(m / 2.0, m / 2.0, size=2 * n)
-        cand = (1.0 - (1.0 + b) * z) / (1.0 - (1.0 - b) * z)
-        keep = kappa * cand + m * np.log(1.0 - x0 * cand) - c >= np.log(rng.random(2 * n))
-        w = np.concatenate([w, cand[keep]])
-    w = w[:n]
-    tangent = rng.standard_normal((n, d))
-    tangent -= np.outer(tangent @ mu, mu)
-    tangent /= np.linalg.norm(tangent, axis=1, keepdims=True)
-    return w[:, None] * mu + np.sqrt(np.clip(1.0 - w**2, 0.0, None))[:, None] * tangent
-
-
 def sample_vmf(mu, kappa, n, rng):
-    sampler = _library_sampler()
-    if sampler is not None:
-        return np.asarray(sampler(mu, kappa).sample(n, random_state=rng))
-    return _wood_sample(mu, kappa, n, rng)
+    return np.asarray(VonMisesFisher(mu, kappa).sample(n, random_state=rng))
 
 
 def make_mixture(d, kappas, counts, seed, orthogonal=True):
@@ -178,10 +145,7 @@ def test_single_component_is_the_mle(separated):
 
 def test_single_component_matches_vmf_fit(separated):
     X, _, _ = separated
-    try:
-        est = logbessel.vmf.fit(X)
-    except NotImplementedError:
-        pytest.skip("logbessel.vmf.fit is not implemented yet")
+    est = logbessel.vmf.fit(X)
     mix = VonMisesFisherMixture(1, random_state=0).fit(X)
     assert mix.kappas_[0] == pytest.approx(est.kappa, rel=1e-12)
     np.testing.assert_allclose(mix.means_[0], np.asarray(est.mu), atol=1e-14)
@@ -273,7 +237,7 @@ def test_empty_component_is_reseeded(assignment):
 def test_single_point_component_is_capped():
     rng = np.random.default_rng(8)
     d = 4
-    X = np.concatenate([_wood_sample(np.eye(d)[0], 50.0, 100, rng), np.eye(d)[3:4]])
+    X = np.concatenate([sample_vmf(np.eye(d)[0], 50.0, 100, rng), np.eye(d)[3:4]])
     mix = VonMisesFisherMixture(2, init=np.eye(d)[[0, 3]], assignment="hard").fit(X)
     cap = logbessel.iv_ratio_inv(d / 2 - 1, 1.0 - _MIN_ONE_MINUS_RBAR)
     assert mix.kappas_[1] == cap
@@ -427,8 +391,6 @@ def test_high_dimension():
 
 
 def test_sample(separated):
-    if _library_sampler() is None:
-        pytest.skip("VonMisesFisher.sample is not implemented yet")
     X, _, _ = separated
     mix = VonMisesFisherMixture(3, random_state=0).fit(X)
     Y, labels = mix.sample(3000, random_state=0)
