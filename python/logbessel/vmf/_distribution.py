@@ -38,17 +38,21 @@ from ._backend import (
 )
 from ._sampling import sample_vmf
 
-# Hankel's expansion is used for kappa >= 2^17 (below, the direct form's error eps * kappa is
-# < 3e-11 absolute) and when (4 nu^2) / (8 kappa) <= 1/8, where its terms fall at least like
-# 8^-k / k!: 14 terms reach 1e-25, far below the double rounding of the sum.
-_HANKEL_MIN_KAPPA = 2.0**17
+# Hankel's expansion (below) is used for kappa >= 64 and 4 nu^2 <= 8 kappa. Its terms behave
+# like x^j / j! * prod(1 + O(j^2 / nu^2)) with x = 4 nu^2 / (8 kappa) <= 1, plus a part
+# ~j / (2 kappa) from the (2j-1)^2: with kappa >= 64 the terms are below 1e-18 after at most
+# ~30 of them, long before the asymptotic series starts to diverge (j ~ 2 kappa); the
+# neglected exponentially small part of I_nu is ~e^{-2 kappa} < 1e-55. Elsewhere the direct
+# form vmf_log_norm + kappa is used: its error ~eps * kappa is then at most ~eps * 4 nu^2 / 8
+# (a few hundred eps relative to g ~ (d/2) log(...) at worst, measured against Arb).
+_HANKEL_MIN_KAPPA = 64.0
 
 
 def _log_norm_plus_kappa(dim: int, kappa: float) -> float:
     """g(kappa) = log C_d(kappa) + kappa, without the cancellation of the two O(kappa) terms.
 
     Direct form ``vmf_log_norm + kappa``: absolute error ~eps * max(kappa, |log C_d|), fine
-    unless kappa is huge. For kappa >= 2^17 and 4 nu^2 <= kappa (nu = d/2 - 1), Hankel's
+    unless kappa is large. For kappa >= 64 and 4 nu^2 <= 8 kappa (nu = d/2 - 1), Hankel's
     expansion (DLMF 10.40.1) e^{-k} I_nu(k) sqrt(2 pi k) = S = sum_j (-1)^j a_j(nu) / k^j,
     a_j = a_{j-1} (4 nu^2 - (2j-1)^2) / (8 j), gives
         g = ((d-1)/2) log(kappa / (2 pi)) - log S
@@ -56,12 +60,12 @@ def _log_norm_plus_kappa(dim: int, kappa: float) -> float:
     small part of I_nu is ~e^{-2 kappa}).
     """
     nu = dim / 2.0 - 1.0
-    if kappa < _HANKEL_MIN_KAPPA or 4.0 * nu * nu > kappa:
+    if kappa < _HANKEL_MIN_KAPPA or 4.0 * nu * nu > 8.0 * kappa:
         return float(_lb.vmf_log_norm(float(dim), kappa)) + kappa
     four_nu2 = 4.0 * nu * nu
     term = 1.0
     s_minus_1 = 0.0
-    for j in range(1, 40):
+    for j in range(1, 80):
         term *= -(four_nu2 - (2 * j - 1) ** 2) / (8.0 * j * kappa)
         s_minus_1 += term
         if abs(term) < 1e-18 * (1.0 + s_minus_1):
