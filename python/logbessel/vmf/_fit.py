@@ -428,12 +428,12 @@ def fit(X: Any, weights: Any = None, *, bias_correction: bool = False, normalize
     """
     stats = _sufficient_statistics(X, weights, normalize)
     rbar, one_minus = stats.mean_resultant, stats.one_minus
+    if bias_correction and not stats.n_eff > 1.0 + 1e-12:
+        raise ValueError("bias_correction needs at least 2 rows (effective sample size > 1)")
     if one_minus <= 0.0:
         raise ValueError("the rows of X have no spread (R-bar = 1): the maximum-likelihood kappa is infinite")
     if bias_correction:
         n_eff = stats.n_eff
-        if not n_eff > 1.0 + 1e-12:
-            raise ValueError("bias_correction needs at least 2 rows (effective sample size > 1)")
         # A^2 = (n R^2 - 1)/(n - 1), and 1 - A^2 = n (1 - R^2)/(n - 1) without cancellation.
         a2 = (n_eff * rbar * rbar - 1.0) / (n_eff - 1.0)
         one_minus_a2 = n_eff * one_minus * (1.0 + rbar) / (n_eff - 1.0)
