@@ -298,6 +298,14 @@ def test_sparse_equals_dense(assignment):
     np.testing.assert_array_equal(sparse.predict(sp.csr_array(X).tocoo()), sparse.predict(X))
 
 
+def test_sparse_float32_equals_dense_float32():
+    X, _ = _sparse_text_like(300, 200, 6, 3, seed=12)
+    X = sp.csr_matrix(X.multiply(1.0 / np.sqrt(X.multiply(X).sum(axis=1)))).astype(np.float32)
+    for assignment in ("soft", "hard"):
+        kw = dict(assignment=assignment, random_state=0, chunk_size=100)
+        _assert_same_fit(VonMisesFisherMixture(3, **kw).fit(X.toarray()), VonMisesFisherMixture(3, **kw).fit(X))
+
+
 def test_hard_sparse_large_kd_path(monkeypatch):
     # k d above the bincount limit: the sparse one-hot product path gives the same fit
     from logbessel.vmf import _mixture

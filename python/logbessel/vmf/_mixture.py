@@ -9,8 +9,8 @@ EM, one pass over the rows per iteration (E-step and the M-step's sufficient sta
 
 * E-step, in log space:  log r_ik = log alpha_k + log C_d(kappa_k) + kappa_k mu_k^T x_i
   - logsumexp_k(...).  "soft" keeps r_ik, "hard" replaces it by the one-hot argmax (hard-moVMF,
-  a classification EM).  The only O(n k d) work is the product X M^T (a GEMM, or a sparse times
-  dense product for CSR input); the k normalisers are scalars from ``vmf_log_norm`` (exact and
+  a classification EM).  The O(n k d) work is two products per iteration, X M^T here and R^T X
+  for the M-step (GEMMs, or sparse-times-dense products for CSR input); the k normalisers are scalars from ``vmf_log_norm`` (exact and
   finite for every d and kappa: this is where other vMF mixture codes overflow in high d).
 * M-step from N_k = sum_i r_ik, r_k = sum_i r_ik x_i (= (R^T X)_k, accumulated chunk by chunk):
   alpha_k = N_k / n,  mu_k = r_k / ||r_k||,  Rbar_k = ||r_k|| / N_k,
@@ -34,6 +34,7 @@ import array_api_compat as _aac
 import numpy as np
 
 from .._core import iv_ratio_inv, vmf_log_norm
+from ._backend import is_scipy_sparse as _is_scipy_sparse
 from ._backend import unit_norm_tolerance
 
 __all__ = ["VonMisesFisherMixture", "ConvergenceWarning"]
@@ -76,12 +77,6 @@ _MIN_NEFF_EXCESS = 1e-8
 # --------------------------------------------------------------------------------------------
 
 
-def _is_scipy_sparse(X: Any) -> bool:
-    # Never import SciPy ourselves: a scipy.sparse matrix can only exist if SciPy was imported.
-    sparse = sys.modules.get("scipy.sparse")
-    return sparse is not None and sparse.issparse(X)
-
-
 def _is_cupy_sparse(X: Any) -> bool:
     sparse = sys.modules.get("cupyx.scipy.sparse")
     return sparse is not None and sparse.issparse(X)
@@ -119,7 +114,7 @@ def _check_dense(X: Any, xp: Any, normalize: bool, what: str = "X") -> Any:
     rows = max(1, _CHUNK_ELEMENTS // max(1, X.shape[1]))
     norms = xp.concat(
         [
-            xp.linalg.vector_norm(xp.astype(X[s : s + rows], xp.float64), axis=1)
+            xp.linalg.vector_norm(xp.astype(X[s : s + rows], xp.float64, copy=False), axis=1)
             for s in range(0, X.shape[0], rows)
         ]
     )
@@ -161,7 +156,9 @@ def _check_sparse(X: Any, normalize: bool, cupy_sparse: bool, what: str = "X") -
         X = X.astype(np.float64)
     if not bool(xp.all(xp.isfinite(X.data))):
         raise ValueError(f"{what} contains nan or inf")
-    norms = xp.sqrt(xp.reshape(xp.asarray(X.multiply(X).sum(axis=1), dtype=xp.float64), (-1,)))
+    # row norms accumulated in float64 whatever the stored dtype
+    squares = X.multiply(X).astype(np.float64) if X.dtype != np.float64 else X.multiply(X)
+    norms = xp.sqrt(xp.reshape(xp.asarray(squares.sum(axis=1), dtype=xp.float64), (-1,)))
     if normalize:
         n_zero = int(xp.sum(xp.astype(norms == 0, xp.int64)))
         if n_zero:
@@ -273,9 +270,9 @@ def _log_prob(Xc: Any, theta_T: Any, terms: Any) -> Any:
 
     theta_T = (kappa_k mu_k)_k as a C-contiguous (d, k) array (movMF's theta parametrisation:
     folding kappa into the means saves a pass over the (n_c, k) block; the rounding is the same,
-    one product per term). X theta^T is the one O(n k d) operation of an iteration: a GEMM for
-    dense data, one sparse-times-dense product for CSR (the (d, k) row-major layout is what
-    scipy's CSR kernel reads row by row).
+    one product per term). X theta^T is one of the two O(n k d) operations of an iteration (the
+    other is R^T X): a GEMM for dense data, one sparse-times-dense product for CSR (the (d, k)
+    row-major layout is what scipy's CSR kernel reads row by row).
     """
     logp = Xc @ theta_T
     logp += terms
@@ -396,9 +393,10 @@ def _em_pass(data: _Data, params: _Params, hard: bool, want_sq: bool, rows: int)
         return _pass_local(data, params, hard, want_sq, rows)
     import dask
 
-    params_host = _Params(params.weights, _host(params.means), params.kappas)
+    # the parameters enter the graph once (one key), not once per block
+    params_key = dask.delayed(_Params(params.weights, _host(params.means), params.kappas))
     task = dask.delayed(_pass_dask_block, pure=True)
-    parts = dask.compute(*[task(b, params_host, hard, want_sq, rows) for b in data.X.to_delayed().ravel()])
+    parts = dask.compute(*[task(b, params_key, hard, want_sq, rows) for b in data.X.to_delayed().ravel()])
     xp = data.xp
     return _Stats(
         resp_sum=sum(p.resp_sum for p in parts),
@@ -445,9 +443,11 @@ class VonMisesFisherMixture:
     The E-step works in log space with the exact log-normaliser ``logbessel.vmf_log_norm``
     (finite for every d and kappa, so high-dimensional data such as hashed text in d = 32768
     works), the M-step solves :math:`A_d(\kappa_k) = \bar R_k` exactly with
-    ``logbessel.iv_ratio_inv``. Rows are processed ``chunk_size`` at a time; the only
-    O(n k d) operation per iteration is the product of X with the k mean directions (a GEMM,
-    or one sparse-times-dense product for CSR data), so n = 1e6 rows never need n k d memory.
+    ``logbessel.iv_ratio_inv``. Rows are processed ``chunk_size`` at a time; the O(n k d) work
+    of an iteration is the product of X with the k scaled mean directions and the product R^T X
+    of the responsibilities with X (GEMMs, or sparse-times-dense products for CSR data; hard
+    assignments on CSR data need only O(nnz) for the second), so n = 1e6 rows never need n k d
+    memory.
 
     Parameters
     ----------
