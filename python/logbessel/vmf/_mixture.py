@@ -522,10 +522,12 @@ class VonMisesFisherMixture:
       component, gives that point a very large likelihood.
     * Data types. X may be a numpy or CuPy array, a scipy.sparse (or cupyx) matrix/array
       (converted to CSR), or a dask array. Computations are in float64 (float32 input is converted
-      chunk by chunk). CuPy data stays on the device: only O(k) values (and the k x d means for
-      the M-step normalisation) are handled per iteration, no host copy of X. dask: ``fit``
-      computes once per EM iteration (plus one compute per k-means++ step), ``predict``,
-      ``predict_proba``, ``score_samples`` and ``score`` stay lazy, block by block.
+      chunk by chunk). CuPy data stays on the device: X, the means and the (n_chunk, k) blocks
+      live there, only O(k) values (N_k, ||r_k||, kappa_k, the log-likelihood) cross to the host
+      per iteration. dask: ``fit`` computes once per EM iteration; the k-means++ seeding adds two
+      computes per center (one pass for the candidates' similarities, one fetch of the
+      candidate rows); ``predict``, ``predict_proba``, ``score_samples`` and ``score`` stay
+      lazy, block by block.
     * The fitted model has weights_ and kappas_ on the host and means_ in the data's namespace.
 
     Examples
