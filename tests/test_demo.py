@@ -122,3 +122,13 @@ def test_demo_quick_results(quick_run):
     rows = _table_rows(text.getvalue())
     assert len(rows) > 3 * (demo.SHOWN + 1)
     assert rows == _table_rows(quick_run[1])
+
+
+def test_demo_bad_out_exit_2(tmp_path, capsys):
+    from logbessel.cli import main
+
+    rc = main(["demo", "--quick", "--out", str(tmp_path / "missing" / "plot.png")])
+    err = capsys.readouterr().err
+    assert rc == 2 and "does not exist" in err and "Traceback" not in err
+    rc = main(["demo", "--quick", "--out", str(tmp_path)])
+    assert rc == 2 and "is a directory" in capsys.readouterr().err

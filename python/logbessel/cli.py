@@ -370,6 +370,11 @@ def cmd_mixture(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    folder = args.out.resolve().parent
+    if not folder.is_dir():  # checked before a minute of computing, not after
+        raise InputError(f"--out {args.out}: folder {folder} does not exist")
+    if args.out.is_dir():
+        raise InputError(f"--out {args.out}: is a directory, expected a file name (.png)")
     try:
         from . import demo
     except ImportError as exc:  # scikit-learn / matplotlib / tqdm / scipy missing

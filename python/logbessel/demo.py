@@ -385,7 +385,7 @@ def plot(result: DemoResult, path: Path) -> Path:
                    f"ARI {mix['ari']:.3f}, NMI {mix['nmi']:.3f}", fontsize=10)
     fig.colorbar(im, ax=ax_m, fraction=0.05, label="share of the component's glosses")
     # fixed margins (tight_layout would render the figure twice)
-    fig.subplots_adjust(left=0.05, right=0.97, bottom=0.27, top=0.92, wspace=0.35)
+    fig.subplots_adjust(left=0.05, right=0.96, bottom=0.27, top=0.92, wspace=0.3)
     path = Path(path)
     fig.savefig(path, dpi=110)
     plt.close(fig)
