@@ -232,6 +232,10 @@ def test_empty_component_is_reseeded(assignment):
     assert np.all(mix.weights_ > 0.3)
     assert np.all(np.isfinite(mix.kappas_))
     assert metrics.adjusted_rand_score(labels, mix.predict(X)) == 1.0
+    # the re-seeding path of the other backends (worst-point search, row fetch) agrees
+    _assert_same_fit(mix, VonMisesFisherMixture(3, init=init, assignment=assignment, chunk_size=70).fit(sp.csr_matrix(X)))
+    da = pytest.importorskip("dask.array")
+    _assert_same_fit(mix, VonMisesFisherMixture(3, init=init, assignment=assignment).fit(da.from_array(X, chunks=(90, 6))))
 
 
 def test_single_point_component_is_capped():
