@@ -784,8 +784,10 @@ class VonMisesFisherMixture:
         dead = np.nonzero(empty)[0]
         if dead.size:
             # Re-seed empty components at the worst-explained points under ``params``.
-            scores = _host(self._score_any(data, params, rows))
-            worst = np.argsort(scores, kind="stable")[: dead.size]
+            # (sorted where the scores live; only the dead.size indices cross to the host)
+            scores = self._score_any(data, params, rows)
+            sx = _aac.array_namespace(scores)
+            worst = _host(sx.argsort(scores, stable=True)[: dead.size])
             means[xp.asarray(dead)] = data.rows(worst)
             kappas[dead] = np.median(kappas[~empty])
             weights[dead] = 1.0 / data.n
