@@ -1,8 +1,8 @@
 """Tests of logbessel.vmf.VonMisesFisherMixture (EM for mixtures of von Mises-Fisher distributions).
 
-Data come from known vMF components (logbessel.vmf.VonMisesFisher.sample, Wood's sampler); fitted parameters are compared with the
-truth within tolerances derived from the asymptotic standard errors of the MLE, and the
-different code paths (chunked / unchunked, dense / sparse / dask, soft / hard) with each other.
+Data come from known vMF components (logbessel.vmf.VonMisesFisher.sample, Wood's sampler);
+fitted parameters are compared with the truth within tolerances derived from the asymptotic
+standard errors of the MLE, and the different code paths (chunked / unchunked, dense / sparse / dask, soft / hard) with each other.
 """
 
 from __future__ import annotations
@@ -200,7 +200,8 @@ def test_predict_proba_and_scores(overlapping):
     # score_samples = log sum_k alpha_k f_k(x): check against the explicit density
     d = X.shape[1]
     dens = sum(
-        mix.weights_[j] * np.exp(logbessel.vmf_log_norm(d, mix.kappas_[j]) + mix.kappas_[j] * X @ mix.means_[j])
+        mix.weights_[j]
+        * np.exp(logbessel.vmf_log_norm(d, mix.kappas_[j]) + mix.kappas_[j] * X @ mix.means_[j])
         for j in range(3)
     )
     np.testing.assert_allclose(mix.score_samples(X), np.log(dens), rtol=1e-13)
@@ -233,9 +234,10 @@ def test_empty_component_is_reseeded(assignment):
     assert np.all(np.isfinite(mix.kappas_))
     assert metrics.adjusted_rand_score(labels, mix.predict(X)) == 1.0
     # the re-seeding path of the other backends (worst-point search, row fetch) agrees
-    _assert_same_fit(mix, VonMisesFisherMixture(3, init=init, assignment=assignment, chunk_size=70).fit(sp.csr_matrix(X)))
+    kw = dict(init=init, assignment=assignment)
+    _assert_same_fit(mix, VonMisesFisherMixture(3, chunk_size=70, **kw).fit(sp.csr_matrix(X)))
     da = pytest.importorskip("dask.array")
-    _assert_same_fit(mix, VonMisesFisherMixture(3, init=init, assignment=assignment).fit(da.from_array(X, chunks=(90, 6))))
+    _assert_same_fit(mix, VonMisesFisherMixture(3, **kw).fit(da.from_array(X, chunks=(90, 6))))
 
 
 def test_single_point_component_is_capped():
@@ -297,7 +299,8 @@ def test_sparse_equals_dense(assignment):
     sparse = VonMisesFisherMixture(3, **kw).fit(X)
     _assert_same_fit(dense, sparse)
     assert metrics.adjusted_rand_score(labels, sparse.predict(X)) == 1.0
-    np.testing.assert_allclose(sparse.predict_proba(X), dense.predict_proba(X.toarray()), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(sparse.predict_proba(X), dense.predict_proba(X.toarray()),
+                               rtol=1e-12, atol=1e-15)
     # scipy sparse arrays and other formats are accepted too (converted to CSR)
     np.testing.assert_array_equal(sparse.predict(sp.csr_array(X).tocoo()), sparse.predict(X))
 
@@ -307,7 +310,8 @@ def test_sparse_float32_equals_dense_float32():
     X = sp.csr_matrix(X.multiply(1.0 / np.sqrt(X.multiply(X).sum(axis=1)))).astype(np.float32)
     for assignment in ("soft", "hard"):
         kw = dict(assignment=assignment, random_state=0, chunk_size=100)
-        _assert_same_fit(VonMisesFisherMixture(3, **kw).fit(X.toarray()), VonMisesFisherMixture(3, **kw).fit(X))
+        dense = VonMisesFisherMixture(3, **kw).fit(X.toarray())
+        _assert_same_fit(dense, VonMisesFisherMixture(3, **kw).fit(X))
 
 
 def test_hard_sparse_large_kd_path(monkeypatch):
@@ -453,7 +457,8 @@ def test_input_validation():
         VonMisesFisherMixture(7).fit(X)
     with pytest.raises(TypeError, match="real"):
         VonMisesFisherMixture(2).fit(X.astype(complex))
-    for bad in (dict(n_components=0), dict(n_components=2, assignment="fuzzy"), dict(n_components=2, tol=-1.0),
+    for bad in (dict(n_components=0), dict(n_components=2, assignment="fuzzy"),
+                dict(n_components=2, tol=-1.0),
                 dict(n_components=2, init="kmeans"), dict(n_components=2, chunk_size=0),
                 dict(n_components=2, max_iter=0), dict(n_components=2.5)):
         with pytest.raises(ValueError):

@@ -10,8 +10,9 @@ EM, one pass over the rows per iteration (E-step and the M-step's sufficient sta
 * E-step, in log space:  log r_ik = log alpha_k + log C_d(kappa_k) + kappa_k mu_k^T x_i
   - logsumexp_k(...).  "soft" keeps r_ik, "hard" replaces it by the one-hot argmax (hard-moVMF,
   a classification EM).  The O(n k d) work is two products per iteration, X M^T here and R^T X
-  for the M-step (GEMMs, or sparse-times-dense products for CSR input); the k normalisers are scalars from ``vmf_log_norm`` (exact and
-  finite for every d and kappa: this is where other vMF mixture codes overflow in high d).
+  for the M-step (GEMMs, or sparse-times-dense products for CSR input); the k normalisers are
+  scalars from ``vmf_log_norm`` (exact and finite for every d and kappa: this is where other
+  vMF mixture codes overflow in high d).
 * M-step from N_k = sum_i r_ik, r_k = sum_i r_ik x_i (= (R^T X)_k, accumulated chunk by chunk):
   alpha_k = N_k / n,  mu_k = r_k / ||r_k||,  Rbar_k = ||r_k|| / N_k,
   kappa_k = A_d^{-1}(Rbar_k) = ``logbessel.iv_ratio_inv(d/2 - 1, Rbar_k)`` (exact MLE, not
@@ -422,8 +423,13 @@ def _similarities(data: _Data, centers: Any, rows: int) -> Any:
         centers_T = _c_contiguous(_in_namespace(centers, data.xp).T, data.xp)
         return _rowwise(data, lambda Xc, xp: Xc @ centers_T, rows)
     centers_T = np.ascontiguousarray(_host(centers).T)
+
+    def block_similarities(b: Any) -> Any:
+        bx = _aac.array_namespace(b)
+        return bx.astype(b, bx.float64) @ _in_namespace(centers_T, bx)
+
     return data.X.map_blocks(
-        lambda b: _aac.array_namespace(b).astype(b, np.float64) @ _in_namespace(centers_T, _aac.array_namespace(b)),
+        block_similarities,
         chunks=(data.X.chunks[0], (centers_T.shape[1],)), dtype=np.float64,
     ).compute()
 
@@ -714,8 +720,8 @@ class VonMisesFisherMixture:
         xp = data.xp
         means = xp.asarray(_in_namespace(init, xp), dtype=xp.float64)
         if means.ndim != 2 or means.shape != (self.n_components, data.d):
-            raise ValueError(f"init array must have shape (n_components, d) = ({self.n_components}, {data.d}), "
-                             f"got {tuple(means.shape)}")
+            raise ValueError(f"init array must have shape (n_components, d) = "
+                             f"({self.n_components}, {data.d}), got {tuple(means.shape)}")
         if not bool(xp.all(xp.isfinite(means))):
             raise ValueError("init array contains nan or inf")
         norms = xp.linalg.vector_norm(means, axis=1)
