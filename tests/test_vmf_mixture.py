@@ -2,7 +2,8 @@
 
 Data come from known vMF components (logbessel.vmf.VonMisesFisher.sample, Wood's sampler);
 fitted parameters are compared with the truth within tolerances derived from the asymptotic
-standard errors of the MLE, and the different code paths (chunked / unchunked, dense / sparse / dask, soft / hard) with each other.
+standard errors of the MLE, and the different code paths (chunked / unchunked, dense / sparse /
+dask, soft / hard) with each other.
 """
 
 from __future__ import annotations
