@@ -244,6 +244,8 @@ def _to_device(X: np.ndarray, device: str):
     except ImportError:
         raise InputError("--device gpu needs CuPy (pip install 'logbessel[gpu]' or the CuPy package "
                          "for your CUDA version)") from None
+    except Exception as exc:  # a CuPy that fails to load (driver libraries, warnings made errors)
+        raise InputError(f"--device gpu: CuPy cannot be imported ({type(exc).__name__}: {exc})") from None
     try:
         count = cupy.cuda.runtime.getDeviceCount()
     except Exception as exc:  # no driver, no device: CuPy raises its own runtime errors
@@ -445,7 +447,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except InputError as exc:
-        print(f"logbessel {args.command}: error: {exc}", file=sys.stderr)
+        message = " ".join(str(exc).split())  # one line, whatever the underlying error printed
+        print(f"logbessel {args.command}: error: {message}", file=sys.stderr)
         return 2
 
 
