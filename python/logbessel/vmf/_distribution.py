@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-import logbessel as _lb
+from .. import _core as _lb  # the ufuncs (not the package: no circular import)
 
 from ._backend import (
     array_kind,
