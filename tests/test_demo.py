@@ -65,7 +65,8 @@ def test_hash_folding_equals_direct_hashing(wordnet):
 
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
-    """``logbessel demo --quick`` through the CLI: exit status, printed report, plot path."""
+    """``logbessel --quick`` through the CLI (no command: the demo is the default): exit status,
+    printed report, plot path."""
     import contextlib
     import io
 
@@ -74,7 +75,7 @@ def quick_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo") / "plot.png"
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
-        rc = main(["demo", "--quick", "--no-progress", "--out", str(out)])
+        rc = main(["--quick", "--no-progress", "--out", str(out)])
     return rc, buffer.getvalue(), out
 
 
