@@ -394,9 +394,10 @@ def fit(X: Any, weights: Any = None, *, bias_correction: bool = False, normalize
         1e5         0.107        100251          100012
         ==========  ===========  ==============  ================
 
-        Below the noise floor (kappa <~ d / sqrt(n)) the corrected estimate is noise of that
-        size (clipped at 0: seeds 0-5 at kappa = 100 gave 164, 27, 183, 0, 111, 153),
-        not a measurement of kappa; when n >> (d/kappa)^2 both agree.
+        Below the noise floor (kappa <~ d / sqrt(n), ~1500 here) the plug-in estimate is
+        ~d / sqrt(n) whatever kappa is; the corrected one is nearly unbiased but noisy and
+        clipped at 0 (seeds 0-5 at kappa = 100 gave 164, 27, 183, 0, 111, 153). When
+        n >> (d/kappa)^2 both agree.
     normalize : bool
         False: every row must have unit norm, |norm - 1| <= max(1e-6, 16 sqrt(d) eps(dtype))
         (ValueError naming the number of bad rows otherwise). True: rows are divided by their
