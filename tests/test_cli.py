@@ -104,7 +104,9 @@ def test_fit_normalize_and_bias_correction(tmp_path, capsys, points):
     scaled = points * np.linspace(0.5, 3.0, points.shape[0])[:, None]
     path = _write(tmp_path / "scaled.npy", scaled, "npy")
     rc, _, err = _run(capsys, "fit", path)
-    assert rc == 2 and "logbessel fit: error:" in err  # rows are not unit vectors
+    assert rc == 2 and "logbessel fit: error:" in err and "--normalize" in err  # rows are not unit vectors
+    rc, _, err = _run(capsys, "mixture", path, "-k", 2)
+    assert rc == 2 and "logbessel mixture: error:" in err and "--normalize" in err
     rc, out, err = _run(capsys, "fit", path, "--normalize", "--json")
     assert rc == 0, err
     plain = json.loads(out)

@@ -272,6 +272,17 @@ def _preview(v: np.ndarray, count: int = 5) -> str:
     return f"[{head}{', ...' if v.size > count else ''}]"
 
 
+def _cli_hint(exc: Exception) -> str:
+    """A library error message in command-line terms (the keyword normalize=True is the option
+    --normalize here)."""
+    message = str(exc)
+    if "normaliz" in message or "unit" in message:
+        message = message.replace("pass normalize=True", "use --normalize").replace("normalize=True", "--normalize")
+        if "--normalize" not in message:
+            message += " (use --normalize to divide the rows by their norms)"
+    return message
+
+
 def cmd_fit(args: argparse.Namespace) -> int:
     from . import vmf
 
@@ -281,7 +292,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
     try:
         est = vmf.fit(_to_device(X, args.device), bias_correction=args.bias_correction, normalize=args.normalize)
     except ValueError as exc:  # the documented bad-input errors of fit (e.g. rows not unit norm)
-        raise InputError(f"{args.file}: {exc}") from None
+        raise InputError(f"{args.file}: {_cli_hint(exc)}") from None
     elapsed = time.perf_counter() - t0
     mu = _host(est.mu)
     result = {
@@ -335,7 +346,7 @@ def cmd_mixture(args: argparse.Namespace) -> int:
             warnings.simplefilter("ignore", ConvergenceWarning)
             model.fit(Xd)
     except ValueError as exc:  # documented bad-input errors (e.g. rows not unit norm)
-        raise InputError(f"{args.file}: {exc}") from None
+        raise InputError(f"{args.file}: {_cli_hint(exc)}") from None
     elapsed = time.perf_counter() - t0
     labels = _host(model.predict(Xd)).astype(np.int64)
     sizes = np.bincount(labels, minlength=args.k)
