@@ -372,7 +372,8 @@ def regions(spec: Spec, ref: dict, dtype: str) -> dict[str, np.ndarray]:
     else:
         nu, z = np.abs(o), g
         if spec.name.startswith("matern"):
-            z = np.sqrt(2 * o) * g  # the argument of K_nu
+            with np.errstate(over="ignore"):
+                z = np.sqrt(2 * o) * g  # the argument of K_nu (inf beyond the range: "large argument")
         if spec.name == "vmf_log_norm":
             nu = np.abs(o / 2 - 1)
         big = np.hypot(nu, z) >= 21.5  # the Debye / series switch of the headers (float64)
