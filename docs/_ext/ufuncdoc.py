@@ -52,11 +52,12 @@ class UfuncDirective(SphinxDirective):
         params = [p.name for p in NumpyDocString(body)["Parameters"]][: obj.nin]
         if len(params) < obj.nin:
             params += [f"x{i + 1}" for i in range(len(params), obj.nin)]
-        sig = f"{path}({', '.join(params)}, /, out=None, *, where=True, casting='same_kind', dtype=None)"
+        module, _, name = path.rpartition(".")
+        sig = f"{name}({', '.join(params)}, /, out=None, *, where=True, casting='same_kind', dtype=None)"
         loops = ", ".join(f"``{t}``" for t in obj.types)
         # numpydoc's own renderer turns the sections into reST (as for autodoc'd functions)
         rendered = str(SphinxDocString(body))
-        text = [f".. py:function:: {sig}", ""]
+        text = [f".. py:function:: {sig}", f"   :module: {module}", ""]
         text += ["   " + line if line else "" for line in rendered.splitlines()]
         text += ["", f"   NumPy ufunc (``nin={obj.nin}``, ``nout={obj.nout}``); loops: {loops}.", ""]
         container = nodes.section()
