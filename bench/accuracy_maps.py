@@ -29,7 +29,8 @@ dtype (float64, float32):
   fractions; they compute I_w / I_{w-1} for w >= 1/2), and the direct SciPy
   compositions users write for the vMF normaliser, the x-derivatives, ``log|I_v|``, the sign and
   the Matern correlation (labelled "SciPy composition"); TensorFlow Probability's
-  ``log_bessel_ive`` / ``log_bessel_kve`` when ``tensorflow_probability`` imports;
+  ``log_bessel_ive`` / ``log_bessel_kve`` when ``tensorflow_probability`` imports (its NumPy
+  substrate: ``pip install tensorflow-probability``, TensorFlow itself is not needed);
 * measures the error in the unit of the README, ``|f - ref| / (eps * max(1, |ref|))`` with eps the
   dtype's machine epsilon (tests/accuracy.py, ``errors``); a *failure* is nan/inf where the true
   value is finite (or a wrong infinity / a non-nan where the true value is nan);
@@ -561,11 +562,12 @@ def table_rst(res: FuncResult) -> str:
 
 def _versions() -> str:
     parts = []
-    for mod in ("logbessel", "numpy", "scipy", "flint"):
+    names = {"flint": "python-flint", "tensorflow_probability": "tensorflow-probability (numpy substrate)"}
+    for mod in ("logbessel", "numpy", "scipy", "flint", "tensorflow_probability"):
         try:
             m = __import__(mod)
-            parts.append(f"{'python-flint' if mod == 'flint' else mod} {m.__version__}")
-        except Exception:  # noqa: BLE001 - information only
+            parts.append(f"{names.get(mod, mod)} {m.__version__}")
+        except Exception:  # noqa: BLE001 - information only; TFP is optional
             pass
     return ", ".join(parts)
 
