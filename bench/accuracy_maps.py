@@ -40,7 +40,8 @@ dtype (float64, float32):
   (``bench/results/accuracy/accuracy_maps.md``, and ``docs/generated/accuracy_tables.inc`` for the
   Sphinx site).
 
-Cold run (no cache): about 10 minutes of CPU for all the references; with the cache: ~30 s.
+Cold run (no cache): about 5 minutes with --jobs 2 (measured on a shared 2-core VM); with the
+cached references ~10 s. The cache (both dtypes) is ~1 MB.
 """
 
 from __future__ import annotations
@@ -71,8 +72,8 @@ sys.path.insert(0, str(ROOT / "tests" / "data"))
 DTYPES = ("float64", "float32")
 EPS = {"float64": 2.0**-52, "float32": 2.0**-23}
 # Grid resolution: columns over the argument, rows over positive orders.  64 x 48 (+ up to 12
-# negative rows) per function and dtype keeps a cold run of all the Arb references to ~10 CPU
-# minutes; every row and column crosses every algorithm region of the headers.
+# negative rows) per function and dtype keeps a cold run of all the Arb references to ~5 minutes
+# on 2 cores; every row and column crosses every algorithm region of the headers.
 N_ARG = 64
 N_ORDER = 48
 ORDER_MAX = 1e9
