@@ -52,6 +52,7 @@ __all__ = [
     "sign_iv",
     "vmf_log_norm",
     "vmf",
+    "get_cmake_dir",
     "get_include",
     "__version__",
 ]
@@ -77,6 +78,25 @@ def get_include() -> str:
         if (candidate / "logbessel" / "logbessel.hpp").is_file():
             return str(candidate)
     raise FileNotFoundError("logbessel's headers are not installed next to the package")
+
+
+def get_cmake_dir() -> str:
+    """Directory of the CMake config package of the header-only library.
+
+    ``find_package(logbessel CONFIG)`` with ``-Dlogbessel_DIR=`` this directory gives the
+    INTERFACE target ``logbessel::headers`` (the include directory of :func:`get_include` and
+    C++17), as ``pybind11.get_cmake_dir()`` does for pybind11.
+    """
+    # Installed package: logbessel/share/cmake/logbessel. An editable install adds its CMake
+    # install folder to the package's __path__, so every entry is searched.
+    for base in dict.fromkeys([Path(__file__).resolve().parent, *map(Path, __path__)]):
+        candidate = base / "share" / "cmake" / "logbessel"
+        if (candidate / "logbesselConfig.cmake").is_file():
+            return str(candidate)
+    raise FileNotFoundError(
+        "logbessel's CMake config package is not installed next to the package "
+        "(`pip install .` installs it; a plain source tree has none)"
+    )
 
 
 def __getattr__(name: str):
