@@ -18,6 +18,7 @@
 #   2. pip install of this checkout (scikit-build-core -> CMake) with
 #        -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all
 #        -fno-omit-frame-pointer -g
+#      and no LTO (pybind11 adds -flto in Release; it slows the instrumented link a lot)
 #      (float-cast-overflow is not part of GCC's 'undefined' group; it catches a float -> int
 #      conversion of an out-of-range value, e.g. static_cast<int>(floor(v)) for huge v);
 #   3. pytest with the ASan and UBSan runtimes preloaded (the Python interpreter itself is not
@@ -70,6 +71,7 @@ san_flags="-fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recove
 CC=gcc CXX=g++ "$py" -m pip install -q --no-build-isolation "$root[test]" \
   -Cbuild-dir="$work/build" \
   -Ccmake.define.CMAKE_CXX_FLAGS="$san_flags" \
+  -Ccmake.define.CMAKE_INTERPROCEDURAL_OPTIMIZATION=OFF \
   -Ccmake.define.CMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined,float-cast-overflow" \
   -Ccmake.define.CMAKE_MODULE_LINKER_FLAGS="-fsanitize=address,undefined,float-cast-overflow"
 
