@@ -28,8 +28,11 @@ set +e
   "$work/new" "$root/fuzz/corpus" > "$work/log.txt" 2>&1
 status=$?
 set -e
-grep -v -E "^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse)" "$work/log.txt" | tail -n 60
+# the summary: start and end coverage, statistics, any report
+grep -E "INITED|DONE|^Done|stat::|ERROR|SUMMARY|invariant|runtime error|Test unit written" \
+  "$work/log.txt" || true
 if [[ $status -ne 0 ]]; then
+  grep -v -E "^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse)|# Uses:" "$work/log.txt" | tail -n 60
   echo "fuzz/run.sh: the fuzzer stopped with status $status (input saved as build/fuzz/crash-* or timeout-*)" >&2
   exit "$status"
 fi
