@@ -269,6 +269,9 @@ def _rss_bytes():
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc/self/statm")
+@pytest.mark.skipif(os.environ.get("LOGBESSEL_SANITIZE") == "1",
+                    reason="RSS is not meaningful under ASan (quarantine of freed memory); "
+                    "tools/sanitize.sh checks leaks with LeakSanitizer instead")
 def test_rss_stable_over_1e5_small_calls():
     """1e5 calls on 8-element arrays and scalars, cycling through every ufunc: the resident set
     grows by less than 8 MB after a warm-up (a leak of one output buffer per call, 64 bytes,
