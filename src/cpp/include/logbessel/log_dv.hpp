@@ -360,7 +360,13 @@ template <typename T> LOGBESSEL_INLINE void steed_rho_dmu(T mu, T x, T &rho, T &
 // S1, W1 those for order v + 1 (terms q^k/(k! (v+2)_k), harmonic sums from 1/(v+2)).
 // Replaces Steed's sum s differentiated (~1.5x the 147 steps of s at x = 1) by
 // the faster ratio and one power series. Accuracy: see the header comment.
-template <typename T> LOGBESSEL_INLINE T log_kv_dv_wronskian(T v, T x) {
+//
+// wronskian_dv_parts computes the pieces at order v (shared with matern_dnu): rho_v,
+// g_v = rho_v'/rho_v, S = S_v, W/S, W1/S1 and w; log_kv_dv_wronskian combines them.
+template <typename T> struct wronskian_dv {
+    T rho, g, S, mean_h, mean_h1, w;
+};
+template <typename T> LOGBESSEL_INLINE wronskian_dv<T> wronskian_dv_parts(T v, T x) {
     const T nf = m_floor(v + T(0.5));
     const int n = static_cast<int>(nf);
     const T mu = v - nf;
@@ -375,11 +381,10 @@ template <typename T> LOGBESSEL_INLINE T log_kv_dv_wronskian(T v, T x) {
         rho = nu + x2r;
         drho = T(1) - x2r * g;
     }
-    const T g_v = drho / rho;
     // S, W (order v) and S1, W1 (order v + 1), compensated as in log_iv_dv_series
     T term = T(1), term1 = T(1), s_hi = T(1), s_lo = T(0), h = T(0), h1 = T(0);
     T w_hi = T(0), w_lo = T(0), s1 = T(1), w1 = T(0);
-    for (int k = 1; k < 200; ++k) {  // x < 21.5: below eps/2 before k = 60
+    for (int k = 1; k < 200; ++k) {  // x < 21.5: below eps/4 before k = 60
         const T kk = T(k);
         const T r = T(1) / (kk + v), r1 = T(1) / (kk + v + T(1));
         term *= (q * r) / kk;
@@ -398,18 +403,26 @@ template <typename T> LOGBESSEL_INLINE T log_kv_dv_wronskian(T v, T x) {
         w1 += term1 * h1;
         if (th <= T(0.25) * limits<T>::eps() * w_hi) break;
     }
-    const T S = s_hi + s_lo;
-    const T mean_h = (w_hi + w_lo) / S;
-    const T mean_h1 = w1 / s1;
+    wronskian_dv<T> out;
+    out.rho = rho;
+    out.g = drho / rho;
+    out.S = s_hi + s_lo;
+    out.mean_h = (w_hi + w_lo) / out.S;
+    out.mean_h1 = w1 / s1;
+    out.w = q * s1 / ((v + T(1)) * rho * out.S);
+    return out;
+}
+
+template <typename T> LOGBESSEL_INLINE T log_kv_dv_wronskian(T v, T x) {
+    const wronskian_dv<T> p = wronskian_dv_parts(v, x);
     const T log_half_x = m_log(x) - ln2<T>();
     const two_part<T> psi = digamma_ge1(v + T(1));
     // -d/dv log I_v = (psi(v+1) - log(x/2)) + W/S, O(3) parts: two_sum as in log_iv_dv_series
     T a, ae, b, be;
     two_sum(psi.hi, -log_half_x, a, ae);
-    two_sum(a, mean_h, b, be);
-    const T w = q * s1 / ((v + T(1)) * rho * S);
-    const T wf = w / (T(1) + w);
-    const T rest = -g_v / (T(1) + w) - wf * ((mean_h - mean_h1) - T(1) / (v + T(1)));
+    two_sum(a, p.mean_h, b, be);
+    const T wf = p.w / (T(1) + p.w);
+    const T rest = -p.g / (T(1) + p.w) - wf * ((p.mean_h - p.mean_h1) - T(1) / (v + T(1)));
     return b + (((ae + be) + psi.lo) + rest);
 }
 
