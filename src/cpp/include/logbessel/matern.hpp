@@ -331,6 +331,25 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu_wronskian(T nu, T z) {
     return k * dlog;
 }
 
+// D = sum_k sw^k P_k(s) and sum_k sw^k (s Q_k(s) - k P_k(s)), k = 1..K (the Debye series of
+// log K and the one of matern_dlog_debye's D'), with K fixed at compile time (unrolled, as
+// debye_series_fixed).
+template <typename T, int K> LOGBESSEL_INLINE void matern_debye_sums(T s, T sw, T &d, T &dd) {
+    T swk = T(1);
+    d = T(0);
+    dd = T(0);
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
+#pragma GCC unroll 20
+#endif
+    for (int k = 1; k <= K; ++k) {
+        const T pk = debye_p_family::poly<T>(k, s);
+        const T qk = debye_q_family::poly<T>(k, s);
+        swk *= sw;
+        d += swk * pk;
+        dd += swk * (s * qk - T(k) * pk);
+    }
+}
+
 // Region 1 of matern, differentiated. With u = 2 r^2/nu (du/dnu = -u/nu), sigma = sqrt(1+u),
 // w = (sigma-1)/2, R = nu sigma, s = t^2 = 1/(1+u):
 //     d/dnu {nu [log1p(w) - 2w]} = log1p(w) - w,
@@ -349,19 +368,19 @@ template <typename T> LOGBESSEL_INLINE T matern_dlog_debye(T r, T nu, T *log_k) 
     const T w = u / (T(2) * (T(1) + sigma));
     const T s = T(1) / (T(1) + u);
     const T sw = -(T(1) / nu) / sigma;  // -1/R: the K signs (-1)^k
-    const int kmax = (sizeof(T) >= 8) ? 20 : 10;
-    T d = T(0), dd = T(0), swk = T(1);
-    for (int k = 1; k <= kmax; ++k) {
-        const int off = debye_offset(k);
-        T pk = debye_coeff<T>(off), qk = debye_q_coeff<T>(off);
-        for (int j = 1; j <= k; ++j) {
-            pk = pk * s + debye_coeff<T>(off + j);
-            qk = qk * s + debye_q_coeff<T>(off + j);
-        }
-        swk *= sw;
-        d += swk * pk;
-        dd += swk * (s * qk - T(k) * pk);
-        if (m_fabs(swk) * (m_fabs(pk) + m_fabs(qk) + T(k)) < T(1e-3) * limits<T>::eps() * limits<T>::eps()) break;
+    // Fixed term counts from R (no data-dependent exit; see matern_debye_sums): the larger of
+    // the counts of debye_series (log k) and debye_q_series (order derivatives).
+    const T rc = (nu < T(1e30) && sigma < T(1e30) / nu) ? nu * sigma : T(1e30);
+    T d, dd;
+    if (sizeof(T) >= 8) {
+        if (rc >= T(91.3)) matern_debye_sums<T, 8>(s, sw, d, dd);
+        else if (rc >= T(44.1)) matern_debye_sums<T, 12>(s, sw, d, dd);
+        else if (rc >= T(25.7)) matern_debye_sums<T, 16>(s, sw, d, dd);
+        else matern_debye_sums<T, 20>(s, sw, d, dd);
+    } else {
+        if (rc >= T(23.8)) matern_debye_sums<T, 4>(s, sw, d, dd);
+        else if (rc >= T(12.9)) matern_debye_sums<T, 6>(s, sw, d, dd);
+        else matern_debye_sums<T, 10>(s, sw, d, dd);
     }
     const T dD = dd / (T(2) * nu);  // D' = (sigma/(2R)) dd, R = nu sigma
     *log_k = nu * (m_log1p(w) - T(2) * w) + ((log1p_small(d) - stirling_remainder(nu)) - T(0.25) * m_log1p(u));
