@@ -262,8 +262,13 @@ template <typename T> LOGBESSEL_INLINE signed_log<T> iv_negative_combination(T a
     }
     T g = li - b, g_lo = T(0);
     if (m_fabs(g) < T(1)) {
-        // Near the zero: g in double-double (see log_iv_over_ckv_dd); the working-precision g
-        // above carries an absolute error of a few eps, i.e. a relative error eps/|g|.
+        // Near the zero the working-precision g above carries an absolute error of a few eps,
+        // i.e. a relative error eps/|g| in the result. Double, R < 64: the Debye truncation
+        // (20 terms) would leave more than the double-double series does (cancellation
+        // factor sum|t_k| / I_a ~ 1e2 at a ~ 20, ~1e5 at a ~ 50, ~5e9 at a = 100), so the
+        // signed power series of region 2a (up to ~200 terms here).
+        if (sizeof(T) >= 8 && a * a + x * x < T(64 * 64)) return iv_negative_series(a, x);
+        // Otherwise g in double-double (see log_iv_over_ckv_dd).
         const two_part<T> gd = log_iv_over_ckv_dd(a, x);
         g = gd.hi;
         g_lo = gd.lo;
