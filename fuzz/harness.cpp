@@ -105,7 +105,9 @@ template <typename T> bool known_finding(int id, T a, T b, T r) {
     const T big = std::numeric_limits<T>::max();
     switch (id) {
         case F_iv_ratio_inv: return a > T(1e-3) * big && std::isfinite(r);                 // F1
-        case F_log_iv_dx: return nonint_neg(a) && a < T(-1);                                // F2, F2b
+        case F_log_iv_dx:                                                                   // F2, F2b
+            return nonint_neg(a) && a < T(-1) && b > 0 &&
+                   (double(-a) > double(b) * 1e-3 * double(big) || b > T(1e-3) * big);
         case F_matern:
         case F_matern_dnu:
             return (b > 0 && b <= std::numeric_limits<T>::denorm_min()) ||                  // F3
