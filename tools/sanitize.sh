@@ -99,7 +99,8 @@ set +x
 # LeakSanitizer over a small driver (2e4 ufunc calls of every kind, tools/leak_check.py). CPython
 # itself leaves objects alive at exit, which LSan reports; those reports are not ours. A leak of
 # logbessel is a leaked block with the extension module on its allocation stack, so the reports
-# are written to files and searched for frames in _core (full, slow unwinding so that the stacks
+# are written to files and searched for frames of logbessel (its installed .so, _core.cpp or
+# a logbessel:: function; full, slow unwinding so that the stacks
 # through the uninstrumented interpreter are complete). Any such report fails the script.
 lsan_dir="$work/lsan"
 rm -rf "$lsan_dir"; mkdir -p "$lsan_dir"
@@ -107,10 +108,10 @@ ASAN_OPTIONS="detect_leaks=1:fast_unwind_on_malloc=0:malloc_context_size=64:log_
 LSAN_OPTIONS="exitcode=0" \
   "$py" "$root/tools/leak_check.py" --calls 20000 --max-growth-mb 1024  # (RSS: ASan quarantine)
 n_reports=$(cat "$lsan_dir"/report* 2>/dev/null | grep -c "^Direct leak\|^Indirect leak" || true)
-n_ours=$(cat "$lsan_dir"/report* 2>/dev/null | awk '/^(Direct|Indirect) leak/{blk=1; hit=0} blk && /_core[.]cpython/{hit=1} /^$/{if(blk&&hit)n++; blk=0} END{print n+0}')
+n_ours=$(cat "$lsan_dir"/report* 2>/dev/null | awk '/^(Direct|Indirect) leak/{blk=1; hit=0} blk && /site-packages\/logbessel\/|_core[.]cpp|logbessel::/{hit=1} /^$/{if(blk&&hit)n++; blk=0} END{print n+0}')
 echo "sanitize: LeakSanitizer: $n_reports leak records in the process, $n_ours with logbessel's _core on the allocation stack"
 if [[ "$n_ours" -ne 0 ]]; then
-  grep -B2 -A40 "_core[.]cpython" "$lsan_dir"/report* | head -n 120 >&2
+  grep -B2 -A40 -E "site-packages/logbessel/|_core[.]cpp|logbessel::" "$lsan_dir"/report* | head -n 120 >&2
   exit 1
 fi
 echo "sanitize: OK (no ASan/UBSan finding in the tests, no leak from _core)"
