@@ -60,6 +60,23 @@ namespace logbessel {
 namespace detail {
 
 
+// make_radius without log R (the ratios never need it; the log is most of its cost).
+template <typename T> LOGBESSEL_INLINE radius<T> ratio_radius(T v, T x) {
+    const T m = m_max(v, x);
+    const T n = m_min(v, x);
+    radius<T> out;
+    out.r = n / m;
+    const T r2 = out.r * out.r;
+    const T h2 = T(1) + r2;
+    out.sq = m_sqrt(h2);
+    out.log_r_hi = T(0);
+    out.log_r_lo = T(0);
+    out.inv_r = (T(1) / m) / out.sq;
+    out.r_capped = (m < T(1e30)) ? m * out.sq : T(1e30);
+    out.t2 = (v >= x) ? T(1) / h2 : r2 / h2;
+    return out;
+}
+
 // Below this R the E series cannot reach eps/4 with the available terms (see the header).
 template <typename T> LOGBESSEL_INLINE constexpr T ratio_debye_min_r() { return sizeof(T) >= 8 ? T(26.5) : T(11); }
 
@@ -107,13 +124,13 @@ template <typename T> LOGBESSEL_INLINE void debye_ratio_sums(const radius<T> &rd
 }
 
 // Region 1 pieces for v >= 0, R >= R_ratio, with m = max(v, x), r = min/max, sq = sqrt(1 + r^2)
-// from make_radius (so nothing overflows for x or v near the float max).
+// from ratio_radius (so nothing overflows for x or v near the float max).
 template <typename T> struct debye_ratio {
     T ratio;       // I_{v+1}/I_v
     T complement;  // 1 - I_{v+1}/I_v
 };
 template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_debye(T v, T x) {
-    const radius<T> rd = make_radius(v, x);
+    const radius<T> rd = ratio_radius(v, x);
     T u, e, e2, su;
     debye_ratio_sums(rd, T(1), u, e, e2, su);
     const bool x_major = x >= v;
@@ -292,7 +309,7 @@ template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_pair(T v, T x, bo
         // whose O(1/x) corrections are small against v + 1/2 unless |v + 1/2| < ~1/x; the
         // cancellation of the plain step (~|v + 3/2|/|v + 1/2| ulps) is gone.
         const T mu = v + T(1);
-        const radius<T> rd = make_radius(mu, x);
+        const radius<T> rd = ratio_radius(mu, x);
         T u, e, e2, su;
         debye_ratio_sums(rd, T(1), u, e, e2, su);
         const T sq2 = rd.sq * rd.sq;
@@ -348,7 +365,7 @@ template <typename T> LOGBESSEL_INLINE T log_kv_dx_small(T v, T x) {
 template <typename T> LOGBESSEL_INLINE T log_kv_dx_positive(T v, T x) {
     const T rmin = ratio_debye_min_r<T>();
     if (!(v >= rmin || x >= rmin || v * v + x * x >= rmin * rmin)) return log_kv_dx_small(v, x);
-    const radius<T> rd = make_radius(v, x);
+    const radius<T> rd = ratio_radius(v, x);
     T u, e, e2, su;
     debye_ratio_sums(rd, T(-1), u, e, e2, su);
     const bool x_major = x >= v;
@@ -361,7 +378,7 @@ template <typename T> LOGBESSEL_INLINE T log_kv_dx_positive(T v, T x) {
 template <typename T> LOGBESSEL_INLINE T log_iv_dx_positive(T v, T x) {
     const T rmin = ratio_debye_min_r<T>();
     if (v >= T(0) && (v >= rmin || x >= rmin || v * v + x * x >= rmin * rmin)) {
-        const radius<T> rd = make_radius(v, x);
+        const radius<T> rd = ratio_radius(v, x);
         T u, e, e2, su;
         debye_ratio_sums(rd, T(1), u, e, e2, su);
         const bool x_major = x >= v;
@@ -558,7 +575,10 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv(T v, T r) {
     const bool use_complement = r > T(0.5);
     const T tau = sizeof(T) >= 8 ? T(1e-6) : T(1e-4);
     bool accurate = !use_complement;  // for r <= 1/2 the working-precision ratio is accurate
+    const T rmin = detail::ratio_debye_min_r<T>();
     for (int it = 0; it < 24; ++it) {
+        // in region 1 the complement comes with the ratio at no extra cost: always accurate
+        if (kappa >= rmin || v >= rmin || v * v + kappa * kappa >= rmin * rmin) accurate = true;
         const detail::debye_ratio<T> a = detail::iv_ratio_pair(v, kappa, accurate && use_complement);
         const T f = use_complement ? (s - a.complement) : (a.ratio - r);
         const detail::ratio_derivs<T> d = detail::iv_ratio_derivs(v, kappa, a.ratio, a.complement);
