@@ -559,39 +559,67 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv(T v, T r) {
     if (v == T(-0.5)) return T(0.5) * detail::m_log1p(T(2) * r / s);
     T kappa = detail::iv_ratio_inv_start(v, r, s);
     if (detail::m_isinf(kappa)) return kappa;  // the root itself is beyond the float range
-    // Halley's method on f = A(kappa) - r, written as s - (1 - A) for r > 1/2 so that f keeps
-    // full relative accuracy near r = 1. Convergence is cubic, e1 ~ C e0^3 (e = relative error
-    // of kappa), with C <= 4 measured over v >= -1/2. The first step(s) use the ratio in
-    // working precision only (the plain power series, complement 1 - A); once a step is below
-    // tau_p = 5e-3, the next evaluations are the accurate ones (double-double complement). We
-    // stop after an accurate step of relative size e <= tau: the error left is then at most
-    //     C e^3 + d2 e^2 + d1 e
-    // (d1, d2: relative errors of A', A'', see iv_ratio_derivs), below eps/4 for tau = 1e-6 in
-    // double (4e-18 + 6e-18 + 4e-17) and tau = 1e-4 in float. From the start's error
-    // (<= 3.4e-4 for v >= 0) this is one working-precision and one accurate evaluation.
+    // Newton-type steps on f = A(kappa) - r, written as s - (1 - A) for r > 1/2 so that f keeps
+    // full relative accuracy near r = 1. The derivatives of A follow from the Riccati equation
+    // A' = 1 - A^2 - (2v + 1) A / kappa (DLMF 10.29.2) by differentiation, so a step costs one
+    // ratio evaluation whatever its order. e = relative error of kappa.
+    //  * Near (R = sqrt(v^2 + kappa^2) < 300 in double, 30 in float, and kappa^2 >= (v+1)/100):
+    //    an order-5 step, the series reversion of f(kappa + d) = 0 to fourth order in
+    //    h = -f/A': d = h (1 - b2 h + (2 b2^2 - b3) h^2 + (-5 b2^3 + 5 b2 b3 - b4) h^3),
+    //    b_k = A^(k) / (k! A'). Error after the step: C5 e^5 (C5 < ~1e3 measured) plus the
+    //    derivatives' rounding (relative ~R^k eps for A^(k), entering as e^k): below eps/4 for
+    //    |step| <= tau5 = 1e-4 (double), 3e-3 (float). From the start (e <= 3.4e-4 for v >= 0,
+    //    below 1e-4 for v >= 1) this is usually a single evaluation.
+    //  * Elsewhere: Halley (A'' only, iv_ratio_derivs). Convergence is cubic, e1 ~ C e0^3 with
+    //    C <= 4 measured over v >= -1/2. We stop after an accurate step of relative size
+    //    e <= tau: the error left is at most C e^3 + d2 e^2 + d1 e (d1, d2: relative errors of
+    //    A', A'', see iv_ratio_derivs), below eps/4 for tau = 1e-6 in double (4e-18 + 6e-18 +
+    //    4e-17) and tau = 1e-4 in float. Outside region 1 the first Halley step of r > 1/2 uses
+    //    the ratio in working precision only (complement 1 - A); once a step is below 5e-3 the
+    //    next evaluations are the accurate ones. Far from the switch (v > 100) the start is
+    //    within 5e-7 and one accurate step suffices.
     // Safeguards (only for -1/2 < v < 0, where the start can be off by ~80%): each step keeps
     // kappa in [kappa/2, 2 kappa], Halley falls back to Newton when its correction factor
-    // leaves [1/2, 2], and the iteration count is capped.
+    // leaves [1/2, 2], the order-5 step is only taken for |h| <= kappa/20, and the iteration
+    // count is capped.
     const bool use_complement = r > T(0.5);
     const T tau = sizeof(T) >= 8 ? T(1e-6) : T(1e-4);
+    const T tau5 = sizeof(T) >= 8 ? T(1e-4) : T(3e-3);
+    const T r5 = sizeof(T) >= 8 ? T(300) : T(30);
     bool accurate = !use_complement;  // for r <= 1/2 the working-precision ratio is accurate
     const T rmin = detail::ratio_debye_min_r<T>();
+    const T tv1 = T(2) * v + T(1);
     for (int it = 0; it < 24; ++it) {
+        const bool near5 = v < r5 && kappa < r5 && v * v + kappa * kappa < r5 * r5 &&
+                           kappa * kappa >= T(0.01) * (v + T(1));
         // in region 1 the complement comes with the ratio at no extra cost: always accurate
-        if (kappa >= rmin || v >= rmin || v * v + kappa * kappa >= rmin * rmin) accurate = true;
+        if (near5 || kappa >= rmin || v >= rmin || v * v + kappa * kappa >= rmin * rmin) accurate = true;
         const detail::debye_ratio<T> a = detail::iv_ratio_pair(v, kappa, accurate && use_complement);
         const T f = use_complement ? (s - a.complement) : (a.ratio - r);
         const detail::ratio_derivs<T> d = detail::iv_ratio_derivs(v, kappa, a.ratio, a.complement);
         if (!(d.d1 > T(0))) break;
         T step = f / d.d1;
-        const T hf = T(1) - step * d.d2 / (T(2) * d.d1);  // Halley: step / (1 - f A''/(2 A'^2))
-        if (hf >= T(0.5) && hf <= T(2)) step /= hf;
+        T tau_it = tau;
+        if (near5 && detail::m_fabs(step) <= T(0.05) * kappa) {
+            const T ik = T(1) / kappa;
+            const T A = a.ratio, a1 = d.d1, a2 = d.d2;
+            const T a3 = T(-2) * (a1 * a1 + A * a2) - tv1 * ik * (a2 - ik * (T(2) * a1 - T(2) * A * ik));
+            const T a4 = T(-2) * (T(3) * a1 * a2 + A * a3) -
+                         tv1 * ik * (a3 - ik * (T(3) * a2 - ik * (T(6) * a1 - T(6) * A * ik)));
+            const T h = -step;
+            const T b2 = a2 / (T(2) * a1), b3 = a3 / (T(6) * a1), b4 = a4 / (T(24) * a1);
+            step = -h * (T(1) + h * (-b2 + h * ((T(2) * b2 * b2 - b3) + h * (b2 * (T(5) * b3 - T(5) * b2 * b2) - b4))));
+            tau_it = tau5;
+        } else {
+            const T hf = T(1) - step * d.d2 / (T(2) * d.d1);  // Halley: step / (1 - f A''/(2 A'^2))
+            if (hf >= T(0.5) && hf <= T(2)) step /= hf;
+        }
         if (step > T(0.5) * kappa) step = T(0.5) * kappa;
         if (step < -kappa) step = -kappa;
         kappa -= step;
         const T rel = detail::m_fabs(step) / kappa;
         if (accurate) {
-            if (rel <= tau) break;
+            if (rel <= tau_it) break;
         } else if (rel <= T(5e-3)) {
             accurate = true;
         }
