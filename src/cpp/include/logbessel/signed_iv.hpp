@@ -54,6 +54,8 @@
 #pragma once
 
 #include "config.hpp"
+#include "dd_math.hpp"
+#include "dd_tables.hpp"
 #include "log_common.hpp"
 #include "log_iv.hpp"
 #include "log_kv.hpp"
@@ -67,38 +69,8 @@ template <typename T> struct signed_log {
     T sign;
 };
 
-// ---------------------------------------------------------------------------------------
-// Double-double (float-float for T = float) arithmetic for the signed power series: a value
-// is hi + lo with |lo| <= ulp(hi)/2. Algorithms of Dekker (1971) / the QD library (Hida, Li,
-// Bailey 2001): products from an fma-based two_prod, relative error ~ 2^-104 (double).
-// ---------------------------------------------------------------------------------------
-namespace ddsig {
-template <typename T> LOGBESSEL_INLINE two_part<T> quick_two_sum(T a, T b) {
-    const T s = a + b;
-    return {s, b - (s - a)};
-}
-template <typename T> LOGBESSEL_INLINE two_part<T> add(two_part<T> a, two_part<T> b) {
-    T s, e;
-    two_sum(a.hi, b.hi, s, e);
-    e += a.lo + b.lo;
-    return quick_two_sum(s, e);
-}
-template <typename T> LOGBESSEL_INLINE two_part<T> mul(two_part<T> a, two_part<T> b) {
-    T p, e;
-    two_prod(a.hi, b.hi, p, e);
-    e += a.hi * b.lo + a.lo * b.hi;
-    return quick_two_sum(p, e);
-}
-template <typename T> LOGBESSEL_INLINE two_part<T> div(two_part<T> a, two_part<T> b) {
-    const T q1 = a.hi / b.hi;
-    // r = a - q1 b, the leading part exactly
-    T p, e;
-    two_prod(q1, b.hi, p, e);
-    e += q1 * b.lo;
-    const T r = ((a.hi - p) - e) + a.lo;  // a.hi - p is exact (Sterbenz)
-    return quick_two_sum(q1, r / b.hi);
-}
-}  // namespace ddsig
+// Double-double (float-float for T = float) arithmetic: dd_math.hpp (namespace dd).
+namespace ddsig = dd;
 
 // The series prefactor of region 2a, log|(x/2)^-a / Gamma(1-a)| = lgamma(a) - a log(x/2)
 // + log|sin(a pi)| - log pi (reflection, DLMF 5.5.3), for 1 < a < R_D, 0 < x < R_D.
@@ -171,6 +143,98 @@ template <typename T> LOGBESSEL_INLINE signed_log<T> iv_negative_series(T a, T x
     return out;
 }
 
+// |sin(pi a)| in double-double for finite non-integer a: r = a mod 2 is exact, reduced to
+// r in (0, 1/2] by the symmetries of sin(pi r) (exact operations), then the Taylor series of
+// sin(pi r) (r <= 1/4) or of cos(pi (1/2 - r)) in double-double (dd_tables.hpp: 15 terms, the
+// last below 2^-110 for |r| <= 1/4). Relative error ~2^-102 (double) / ~2^-45 (float).
+template <typename T> LOGBESSEL_INLINE two_part<T> abs_sinpi_dd(T a) {
+    using two = two_part<T>;
+    T r = m_fabs(a - T(2) * m_floor(T(0.5) * a));  // in [0, 2), exact
+    if (r > T(1)) r = T(2) - r;                     // |sin(pi r)| = |sin(pi (2 - r))|
+    if (r > T(0.5)) r = T(1) - r;                   // = sin(pi (1 - r)); now r in (0, 1/2]
+    const bool use_cos = r > T(0.25);
+    const T q = use_cos ? T(0.5) - r : r;  // sin(pi r) = cos(pi (1/2 - r))
+    T qh, ql;
+    two_prod(q, q, qh, ql);
+    const two q2 = {qh, ql};
+    const int n = trig_pi_nterms;
+    two p;
+    if (use_cos) {
+        p = {cospi_taylor_t<T>(2 * (n - 1)), cospi_taylor_t<T>(2 * (n - 1) + 1)};
+        for (int j = n - 2; j >= 0; --j)
+            p = dd::add(dd::mul(p, q2), two{cospi_taylor_t<T>(2 * j), cospi_taylor_t<T>(2 * j + 1)});
+        return p;
+    }
+    p = {sinpi_taylor_t<T>(2 * (n - 1)), sinpi_taylor_t<T>(2 * (n - 1) + 1)};
+    for (int j = n - 2; j >= 0; --j)
+        p = dd::add(dd::mul(p, q2), two{sinpi_taylor_t<T>(2 * j), sinpi_taylor_t<T>(2 * j + 1)});
+    return dd::mul(p, q);
+}
+
+// g = log(I_a(x) / (|c| K_a(x))), c = (2/pi) sin(a pi), in double-double, R >= R_D (Debye).
+// With the Debye expansions of log I_a and log K_a (DLMF 10.41.3/10.41.4) the log(2 pi R)
+// terms cancel exactly:
+//     g = 2 a eta + log((1 + S_I) / ((1 + S_K) 2 |sin(a pi)|)),
+//     a eta = R - a log((a + R)/x),   S_I/K = sum_k (+-1/R)^k P_k(a^2/R^2).
+// Everything in double-double: R = sqrt(a^2 + x^2) (corrected square root), a eta from dd::ln,
+// the first 10 (double) / 5 (float) Debye terms from the exact coefficients (hi + lo parts,
+// dd_tables.hpp) with s = a^2/R^2 and 1/R in double-double, the rest (each below ~2^-95 of
+// S) in working precision, |sin(a pi)| from abs_sinpi_dd, and one dd::ln of the quotient.
+// Absolute error: ~a log(R) 2^-102 + the Debye truncation (20 / 8 terms: below 1e-30 for
+// R >= ~100 in double); used only where |g| < 1, i.e. near the zero of I_{-a}.
+template <typename T> LOGBESSEL_INLINE two_part<T> log_iv_over_ckv_dd(T a, T x) {
+    using two = two_part<T>;
+    using tr = traits<T>;
+    const T m = m_max(a, x), n = m_min(a, x);
+    const T r = n / m;
+    const T r_l = m_fma(-r, m, n) / m;  // n/m = r + r_l
+    T r2h, r2l;
+    two_prod(r, r, r2h, r2l);
+    r2l += T(2) * r * r_l;
+    T hh, hl;
+    two_sum(T(1), r2h, hh, hl);
+    hl += r2l;
+    const T sq = m_sqrt(hh);
+    const T sq_l = (m_fma(-sq, sq, hh) + hl) / (T(2) * sq);  // sqrt(1 + r^2) = sq + sq_l
+    const two big_r = dd::mul(two{sq, sq_l}, m);                // R
+    // a eta = R - a log((a + R)/x)
+    const two a_plus_r = dd::add(big_r, two{a, T(0)});
+    const two a_log = dd::mul(dd::ln(dd::div(a_plus_r, two{x, T(0)})), a);
+    const two a_eta = dd::add(big_r, dd::neg(a_log));
+    // s = a^2 / R^2, w = 1/R
+    T a2h, a2l;
+    two_prod(a, a, a2h, a2l);
+    const two r2 = dd::mul(big_r, big_r);
+    const two s = dd::div(two{a2h, a2l}, r2);
+    const two w = dd::div(two{T(1), T(0)}, big_r);
+    constexpr int k_dd = sizeof(T) >= 8 ? 10 : 5;
+    constexpr int k_all = tr::debye_max_terms();
+    two s_i = {T(0), T(0)}, s_k = {T(0), T(0)};
+    two wk = {T(1), T(0)};
+    for (int k = 1; k <= k_dd; ++k) {
+        const int off = debye_offset(k);
+        two pk = {debye_coeff<T>(off), debye_coeff_lo<T>(off)};
+        for (int j = 1; j <= k; ++j)
+            pk = dd::add(dd::mul(pk, s), two{debye_coeff<T>(off + j), debye_coeff_lo<T>(off + j)});
+        wk = dd::mul(wk, w);
+        const two term = dd::mul(pk, wk);
+        s_i = dd::add(s_i, term);
+        s_k = dd::add(s_k, (k % 2 == 1) ? dd::neg(term) : term);
+    }
+    T rest_i = T(0), rest_k = T(0), wp = wk.hi;
+    for (int k = k_dd + 1; k <= k_all; ++k) {
+        wp *= w.hi;
+        const T term = debye_p_family::poly<T>(k, s.hi) * wp;
+        rest_i += term;
+        rest_k += (k % 2 == 1) ? -term : term;
+    }
+    s_i = dd::add(dd::add(s_i, two{rest_i, T(0)}), two{T(1), T(0)});  // 1 + S_I
+    s_k = dd::add(dd::add(s_k, two{rest_k, T(0)}), two{T(1), T(0)});  // 1 + S_K
+    const two sin2 = dd::mul(abs_sinpi_dd(a), T(2));
+    const two q = dd::div(s_i, dd::mul(s_k, sin2));
+    return dd::add(dd::mul(a_eta, T(2)), dd::ln(q));
+}
+
 // Regions 1 and 2b: the combination I_a + c K_a in log space; x > 0 finite, a > 0 non-integer.
 template <typename T> LOGBESSEL_INLINE signed_log<T> iv_negative_combination(T a, T x) {
     const T li = log_iv_positive(a, x);
@@ -196,15 +260,29 @@ template <typename T> LOGBESSEL_INLINE signed_log<T> iv_negative_combination(T a
         out.sign = T(-1);
         return out;
     }
-    const T g = li - b;
-    if (g == T(0)) {  // at the zero to working precision (see region 2b above)
+    T g = li - b, g_lo = T(0);
+    if (m_fabs(g) < T(1)) {
+        // Near the zero the working-precision g above carries an absolute error of a few eps,
+        // i.e. a relative error eps/|g| in the result. Double, R < 64: the Debye truncation
+        // (20 terms) would leave more than the double-double series does (cancellation
+        // factor sum|t_k| / I_a ~ 1e2 at a ~ 20, ~1e5 at a ~ 50, ~5e9 at a = 100), so the
+        // signed power series of region 2a (up to ~200 terms here).
+        if (sizeof(T) >= 8 && a * a + x * x < T(64 * 64)) return iv_negative_series(a, x);
+        // Otherwise g in double-double (see log_iv_over_ckv_dd).
+        const two_part<T> gd = log_iv_over_ckv_dd(a, x);
+        g = gd.hi;
+        g_lo = gd.lo;
+    }
+    if (g == T(0)) {  // at the zero to the working resolution (see region 2b above)
         out.log_abs = -limits<T>::inf();
         out.sign = T(0);
         return out;
     }
     const T ag = m_fabs(g);
-    // log(1 - e^-|g|): expm1 branch for |g| < log 2 (Maechler 2012)
-    const T log1mexp = (ag < ln2<T>()) ? m_log(-m_expm1(-ag)) : m_log1p(-m_exp(-ag));
+    // log(1 - e^-|g|): expm1 branch for |g| < log 2 (Maechler 2012); plus the first-order
+    // effect of the low part of g, d/d|g| log(1 - e^-|g|) = 1/expm1(|g|).
+    T log1mexp = (ag < ln2<T>()) ? m_log(-m_expm1(-ag)) : m_log1p(-m_exp(-ag));
+    if (g_lo != T(0)) log1mexp += ((g > T(0)) ? g_lo : -g_lo) / m_expm1(ag);
     out.log_abs = m_max(li, b) + log1mexp;
     out.sign = (g > T(0)) ? T(1) : T(-1);
     return out;

@@ -16,16 +16,22 @@
 //  2. Debye region, v >= 0: with v eta = R - v asinh(v/kappa) (log_common.hpp),
 //     v log kappa - v eta = v log(v + R) - R, hence
 //         log C = v log(v + R) - R - (v + 1/2) log(2 pi) + (log R)/2 - log1p(Debye series),
-//     with the large terms in double-double (see vmf_log_norm_finite) and no log kappa, so
-//     kappa = 0 needs no special case. Accuracy: a few ulps of |log C| except where log C
-//     crosses zero at large kappa: there the absolute error is ~v eps/2 (v log R and R are
-//     ~v log v while the result is O(1); the problem's own condition number is
-//     |d log C / d log kappa| = kappa A_d(kappa)).
+//     with no log kappa, so kappa = 0 needs no special case. Fast path: the large terms in
+//     double-double except v (log R - log_r_hi + log1p(v/R)), rounded at the size of the terms
+//     (absolute error <~ v eps), accepted where that is below ~eps |log C|. Near the zero of
+//     log C (large kappa, e.g. d = 1e4, kappa ~ 4.5e4, where the terms are ~5e4 x the result)
+//     the whole large part v log(v + R) - R - (v + 1/2) log(2 pi) is formed in double-double
+//     (dd_math.hpp: dd::ln) and rounded once. Accuracy: <= ~3 eps of max(1, |log C|) (measured
+//     against Arb: 0.4 eps at d = 1e4 in both precisions, before 2e3 eps), although the
+//     problem's own condition number there is |d log C / d log kappa| = kappa A_d(kappa).
+//     The series region (1.) near its zero (d ~ 20..45, kappa < 21.5) still sums three O(5)
+//     terms in working precision: up to ~7 eps absolute measured there.
 //  3. 1 <= d < 2 (v in [-1/2, 0)) outside the series region: kappa >= R_D, the direct formula
 //     with log_iv has no cancellation there (log I_v ~ kappa).
 #pragma once
 
 #include "config.hpp"
+#include "dd_math.hpp"
 #include "log_common.hpp"
 #include "log_iv.hpp"
 #include "log_series.hpp"
@@ -61,13 +67,10 @@ template <typename T> LOGBESSEL_INLINE T vmf_log_norm_finite(T v, T kappa) {
         }
         return lead + ((T(0.5) * rd.log_r_hi - T(0.5) * log_2pi<T>()) + (T(0.5) * rd.log_r_lo - log1p_small(tail)));
     }
-    // v log(v + R) - R - (v + 1/2) log(2 pi) cancels (log C crosses zero; at v ~ 13,
-    // kappa ~ 22 the terms are ~25x the result), so the three large terms are formed in
-    // double-double: log(v + R) = log_r_hi + log_r_lo + log1p(v/R) with v * log_r_hi exact
-    // (make_radius), R = m sqrt(1 + r^2) with r and the square root corrected to double-double,
-    // and log(2 pi) as a double-double constant. Only v (log_r_lo + log1p(v/R)), with both logs
-    // O(1), is rounded at the size of the terms: the error is ~v eps/2 absolute instead of
-    // ~v log(R) eps.
+    // v log(v + R) - R - (v + 1/2) log(2 pi) cancels where log C crosses zero (at v ~ 13,
+    // kappa ~ 22 the terms are ~25x the result; at d = 1e4, kappa ~ 4.5e4 they are ~5e4 and
+    // the result is O(1)). R = m sqrt(1 + r^2) is formed in double-double (r and the square
+    // root corrected), and log(2 pi) is a double-double constant.
     const T n = m_min(v, kappa);
     const T r = rd.r;
     const T r_l = m_fma(-r, m, n) / m;  // n/m = r + r_l
@@ -81,23 +84,40 @@ template <typename T> LOGBESSEL_INLINE T vmf_log_norm_finite(T v, T kappa) {
     T big_r, big_r_l;
     two_prod(m, rd.sq, big_r, big_r_l);
     big_r_l += m * sq_l;
-    T a, a_l;
-    two_prod(v, rd.log_r_hi, a, a_l);
-    const T b = v * (rd.log_r_lo + m_log1p(v * rd.inv_r));
-    T vh, vl;
-    two_sum(v, T(0.5), vh, vl);
     // log(2 pi) = log2pi_hi + log2pi_lo (double-double / float-float)
     const T log2pi_hi = sizeof(T) >= 8 ? T(1.8378770664093456) : T(1.8378770351409912);
     const T log2pi_lo = sizeof(T) >= 8 ? T(-7.756588316134483e-17) : T(3.126835323996602e-08);
-    T d, d_l;
-    two_prod(vh, log2pi_hi, d, d_l);
-    d_l += vh * log2pi_lo + vl * log2pi_hi;
+    const two_part<T> d = dd::mul(dd::from_sum(v, T(0.5)), two_part<T>{log2pi_hi, log2pi_lo});
+    // (log R)/2 - log1p(Debye series) = log_r_hi/2 (exact) + rest (O(1), error ~eps/4)
+    const T half_log_r = T(0.5) * rd.log_r_hi;
+    const T rest = T(0.5) * rd.log_r_lo - log1p_small(tail);
+    // Fast path: log(v + R) = log_r_hi + log_r_lo + log1p(v/R) with v log_r_hi an exact
+    // product; only b = v (log_r_lo + log1p(v/R)), both logs O(1), is rounded at the size of
+    // the terms, an absolute error <~ eps v (|log_r_lo| + log1p(v/R)) (<= ~v eps). Accepted
+    // when that is below ~eps max(1/2, |log C|), i.e. away from the zero of log C (most
+    // inputs): ~1 eps from b on top of the ~1.5 eps of the rest.
+    T a, a_l;
+    two_prod(v, rd.log_r_hi, a, a_l);
+    const T l1p = m_log1p(v * rd.inv_r);  // in [0, log 2]
+    const T b = v * (rd.log_r_lo + l1p);
     T s1, e1, s2, e2;
     two_sum(a, -big_r, s1, e1);
-    two_sum(s1, -d, s2, e2);
-    const T small = (e1 + e2) + (a_l - big_r_l - d_l) + b +
-                    (T(0.5) * rd.log_r_hi + (T(0.5) * rd.log_r_lo - log1p_small(tail)));
-    return s2 + small;
+    two_sum(s1, -d.hi, s2, e2);
+    const T fast = s2 + ((e1 + e2) + (a_l - big_r_l - d.lo) + b + (half_log_r + rest));
+    const T b_scale = v * (m_fabs(rd.log_r_lo) + l1p);  // error of b <~ eps b_scale
+    if (m_fabs(fast) >= b_scale || b_scale <= T(0.5)) return fast;
+    // Near the zero: the whole large part in double-double, rounded once:
+    // log(v + R) from dd::ln (~2^-102 relative), v log(v + R) as a double-double product. The
+    // large part then carries an absolute error ~v log(R) 2^-102 (~1e-26 at d = 1e4) and the
+    // result ~eps/2 absolute from the O(1) rest. (The fast path alone left ~v eps/2
+    // absolute here: 2e3 eps at d = 1e4.)
+    two_part<T> v_plus_r = dd::from_sum(v, big_r);
+    v_plus_r.lo += big_r_l;
+    const two_part<T> v_log = dd::mul(dd::ln(v_plus_r), v);  // v log(v + R)
+    const two_part<T> lead = dd::add(dd::add(v_log, two_part<T>{-big_r, -big_r_l}), dd::neg(d));
+    T t, t_l;
+    two_sum(lead.hi, half_log_r, t, t_l);
+    return t + ((t_l + lead.lo) + rest);
 }
 
 }  // namespace detail
