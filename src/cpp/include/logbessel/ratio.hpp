@@ -337,20 +337,21 @@ template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_pair(T v, T x, bo
 
 // K_{v-1}(x)/K_v(x) > 0 for v >= 0, 0 < x < inf, R < R_ratio (Temme / Steed + recurrence).
 // log K_v'/K_v = -(v/x + K_{v-1}/K_v); see the header of log_kv.hpp for the rho notation.
+// The start rho_mu: Temme's series for x <= 1; above, only the continued fraction h of
+// Steed's CF2 (steed_rho, log_kv.hpp): the ratio needs no K_mu, whose sum takes ~2.7x the steps.
 template <typename T> LOGBESSEL_INLINE T log_kv_dx_small(T v, T x) {
     const T nf = m_floor(v + T(0.5));
     const int n = static_cast<int>(nf);
     const T mu = v - nf;  // in [-1/2, 1/2)
+    const T x2 = T(0.25) * x * x;
     if (n == 0) {
         // v = mu in [0, 1/2): K_{mu-1}/K_mu = K_{1-mu}/K_{-mu} = (2/x) rho_{-mu}, so
         // K_v'/K_v = -(mu + 2 rho_{-mu}) / x, a sum of positive terms.
-        const k_start<T> st = (x <= T(1)) ? temme_series(-mu, x) : steed_cf2(-mu, x);
-        return -(mu + T(2) * st.rho) / x;
+        const T rho = (x <= T(1)) ? temme_series(-mu, x).rho : steed_rho(-mu, x);
+        return -(mu + T(2) * rho) / x;
     }
-    const k_start<T> st = (x <= T(1)) ? temme_series(mu, x) : steed_cf2(mu, x);
-    const T x2 = T(0.25) * x * x;
     // (x/2)^2 / rho_nu for nu = v - 1, by the forward recurrence rho_{nu+1} = nu + 1 + x2 / rho_nu
-    T x2_over_rho = st.x2_over_rho;  // nu = mu
+    T x2_over_rho = (x <= T(1)) ? temme_series(mu, x).x2_over_rho : x2 / steed_rho(mu, x);  // nu = mu
     T nu = mu;
     for (int k = 1; k < n; ++k) {
         nu += T(1);
