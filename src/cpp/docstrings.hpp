@@ -166,8 +166,9 @@ Accuracy: ~1 ulp relative. Below sqrt(v^2 + x^2) = 26.5 (11 in float) the comple
 with its last levels in double-double (float-float); above, a Debye form with terms of one sign.
 For -1 < v < 0 in the Debye region one step of the recurrence from v + 1 is used, with the
 small numerator (~v + 1/2) formed without cancellation; within ~1/x of v = -1/2 its O(1/x)
-corrections still cancel (up to ~eps/(8 x |v + 1/2|) relative; in float32 this reaches many
-ulps for |v + 1/2| < 1e-5). At v = -1/2 the closed form 1 - tanh(x) is used.
+corrections still cancel (up to ~eps/(2 x |v + 1/2|) relative; float32 evaluates -1 < v < 0 in
+double, so this only shows in float64, for |v + 1/2| below ~1e-3). At v = -1/2 the closed form
+1 - tanh(x) is used.
 
 Examples
 --------

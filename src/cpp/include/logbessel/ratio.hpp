@@ -39,7 +39,9 @@
 //  from v + 1 >= 0. The complement's numerator 2(v+1) - x (1 - A_{v+1}) ~ v + 1/2 is then
 //  rewritten from the Debye pieces so that it does not cancel (see iv_ratio_pair); only within
 //  ~1/x of v = -1/2, where 1 - I_{1/2}/I_{-1/2} = 1 - tanh(x) is exponentially small, its O(1/x)
-//  corrections still cancel; v = -1/2 itself uses the closed form.
+//  corrections still cancel (~eps/(2x |v + 1/2|) relative); v = -1/2 itself uses the closed
+//  form. In float, the complement (and the inverse's derivatives) for -1 < v < 0 are evaluated
+//  in double, which leaves them at ~1/2 ulp of float.
 //  log_iv_dx for v <= -1 (non-integer) differentiates I_v = I_a + (2/pi) sin(a pi) K_a, a = -v
 //  (DLMF 10.27.2); it is nan where I_v(x) <= 0, like log_iv. log_kv_dx is even in v.
 //
@@ -290,6 +292,16 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_series_plain(T v, T x) {
 
 // I_{v+1}/I_v and, when want_complement, 1 - I_{v+1}/I_v, for v >= 0 or -1 < v < 0, 0 < x < inf.
 template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_pair(T v, T x, bool want_complement) {
+    if (sizeof(T) < 8 && v < T(0) && want_complement) {
+        // float, -1 < v < 0: the complement's numerator below still cancels to ~1/(2x) relative
+        // to |v + 1/2| within ~1/x of v = -1/2, which float (with ~10-ulp Debye sums at R ~ 11)
+        // cannot afford (~200 ulps at v + 1/2 = 6e-4); evaluate this rare case in double.
+        const debye_ratio<double> d = iv_ratio_pair<double>(double(v), double(x), true);
+        debye_ratio<T> o;
+        o.ratio = T(d.ratio);
+        o.complement = T(d.complement);
+        return o;
+    }
     const T rmin = ratio_debye_min_r<T>();
     const T va = m_fabs(v);
     const bool debye = (v >= T(0) || v + T(1) >= T(0)) &&
@@ -409,6 +421,15 @@ template <typename T> struct ratio_derivs {
     T d1, d2;  // A', A''
 };
 template <typename T> LOGBESSEL_INLINE ratio_derivs<T> iv_ratio_derivs(T v, T kappa, T ratio, T c) {
+    if (sizeof(T) < 8 && v < T(0)) {
+        // -1/2 < v < 0 in float: A' ~ (v + 1/2)/kappa^2 is a difference of two terms ~1/kappa
+        // (both the Riccati form and the Debye terms cancel by ~|v|/(v + 1/2)): use double.
+        const ratio_derivs<double> dd = iv_ratio_derivs<double>(double(v), double(kappa), double(ratio), double(c));
+        ratio_derivs<T> o;
+        o.d1 = T(dd.d1);
+        o.d2 = T(dd.d2);
+        return o;
+    }
     const T far = sizeof(T) >= 8 ? T(1.6e5) : T(200);
     const T va = m_fabs(v);  // v >= -1/2
     const T m = m_max(va, kappa);
@@ -416,7 +437,8 @@ template <typename T> LOGBESSEL_INLINE ratio_derivs<T> iv_ratio_derivs(T v, T ka
     const T sq = m_sqrt(T(1) + rr * rr);
     const T tv1 = T(2) * v + T(1);
     ratio_derivs<T> d;
-    if (m * sq < far) {
+    // (v < 0: the Debye terms' O(1/R^2) remainder is not small against A' ~ (v + 1/2)/R^2)
+    if (m * sq < far || v < T(0)) {
         const T a_over_k = ratio / kappa;
         d.d1 = c * (T(2) - c) - tv1 * a_over_k;
         if (kappa * kappa < T(0.01) * (v + T(1))) {
