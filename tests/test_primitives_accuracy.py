@@ -41,13 +41,8 @@ KNOWN_SHORTFALLS: dict[tuple[str, str, str], tuple[float, str]] = {
     ("log_abs_iv", "float64", "negative_v"): (6.5, "I_a + c K_a combination at moderate x"),
 }
 
-# Relative-error shortfalls of iv_ratio / iv_ratio_c (same ratchet rule). For -1 < v < 0 the
-# complement comes from one recurrence step from v + 1 and carries ~(v + 3/2)/|v + 1/2| ulps
-# (documented in the docstring; exact closed form at v = -1/2).
-KNOWN_RELATIVE_SHORTFALLS: dict[tuple[str, str, str], tuple[float, str]] = {
-    ("iv_ratio_c", "float64", "negative_v"): (4.5, "-1 < v < 0: recurrence step from v + 1"),
-    ("iv_ratio_c", "float32", "negative_v"): (5.5, "-1 < v < 0: recurrence step from v + 1"),
-}
+# Relative-error shortfalls of iv_ratio / iv_ratio_c (same ratchet rule). None at present.
+KNOWN_RELATIVE_SHORTFALLS: dict[tuple[str, str, str], tuple[float, str]] = {}
 
 
 def implementation(func: str):
