@@ -63,37 +63,62 @@ template <typename T> struct k_start {
     T log_k_mu, log_k_mu1, rho, x2_over_rho;
 };
 
-template <typename T> LOGBESSEL_INLINE k_start<T> temme_series(T mu, T x) {
+// The two sums alone (K_mu = sum, K_{mu+1} = (2/x) sum1) and log(2/x), for callers that need
+// fewer logs than k_start has. Transcendentals: log x and one exp. mu pi / sin(mu pi) =
+// Gamma(1+mu) Gamma(1-mu) (reflection, DLMF 5.5.3) = 1/(rg+ rg-) from the Taylor polynomials
+// already evaluated (no sin; exact 1 at mu = 0), and cosh, sinh from e = exp(sigma), which
+// p_0, q_0 need anyway (a series for sinh(sigma)/sigma where e - 1/e would cancel).
+template <typename T> struct temme_sum_out {
+    T sum, sum1, log_2_over_x;
+};
+template <typename T> LOGBESSEL_INLINE temme_sum_out<T> temme_sums(T mu, T x) {
     T g1, g2, rgp, rgm;
     temme_gammas(mu, g1, g2, rgp, rgm);
     const T log_2_over_x = ln2<T>() - m_log(x);  // no 2/x: it overflows for subnormal x
-    const T pimu = pi<T>() * mu;
-    const T fact = (m_fabs(pimu) < limits<T>::eps()) ? T(1) : pimu / m_sin(pimu);
+    const T fact = T(1) / (rgp * rgm);
     const T sigma = mu * log_2_over_x;
-    const T sinhc = (m_fabs(sigma) < limits<T>::eps()) ? T(1) : m_sinh(sigma) / sigma;
-    T f = fact * (g1 * m_cosh(sigma) + g2 * sinhc * log_2_over_x);
     const T e = m_exp(sigma);  // (x/2)^-mu: at most (2/x)^(1/2), finite for every x > 0
+    const T ie = T(1) / e;
+    const T ch = T(0.5) * (e + ie);
+    // sinh(sigma)/sigma: Taylor series (DLMF 4.33.1) to sigma^16/17! for |sigma| < 1/2
+    // (truncation < 1e-22), where (e - 1/e)/2 cancels; beyond it loses < 1 bit.
+    T sinhc;
+    const T s2 = sigma * sigma;
+    if (s2 < T(0.25))
+        sinhc = T(1) + s2 * (T(1.0 / 6) + s2 * (T(1.0 / 120) + s2 * (T(1.0 / 5040) + s2 * (T(1.0 / 362880) +
+                s2 * (T(1.0 / 39916800) + s2 * (T(1.0 / 6227020800.0) + s2 * (T(1.0 / 1307674368000.0) +
+                s2 * T(1.0 / 355687428096000.0))))))));
+    else
+        sinhc = (T(0.5) * (e - ie)) / sigma;
+    T f = fact * (g1 * ch + g2 * sinhc * log_2_over_x);
     T p = T(0.5) * e / rgp;
-    T q = T(0.5) / (e * rgm);
+    T q = T(0.5) * ie / rgm;
     T c = T(1);
     const T x2 = T(0.25) * x * x;
     T sum = f, sum1 = p;
     for (int k = 1; k < 500; ++k) {
         const T kk = T(k);
-        f = (kk * f + p + q) / (kk * kk - mu * mu);
+        const T im = T(1) / (kk - mu), ip = T(1) / (kk + mu);  // 1/(k^2 - mu^2) = im ip
+        f = (kk * f + p + q) * (im * ip);
         c *= x2 / kk;
-        p /= (kk - mu);
-        q /= (kk + mu);
+        p *= im;
+        q *= ip;
         const T del = c * f;
         sum += del;
         sum1 += c * (p - kk * f);
         if (m_fabs(del) < limits<T>::eps() * T(0.5) * m_fabs(sum)) break;
     }
+    return {sum, sum1, log_2_over_x};
+}
+
+template <typename T> LOGBESSEL_INLINE k_start<T> temme_series(T mu, T x) {
+    const temme_sum_out<T> t = temme_sums(mu, x);
+    const T x2 = T(0.25) * x * x;
     k_start<T> out;
-    out.log_k_mu = m_log(sum);
-    out.log_k_mu1 = m_log(sum1) + log_2_over_x;  // K_{mu+1} = (2/x) sum1
-    out.rho = sum1 / sum;                          // (x/2)(2/x) sum1/sum; may be subnormal
-    out.x2_over_rho = (x2 == T(0)) ? T(0) : x2 * (sum / sum1);  // finite whenever x2 > 0
+    out.log_k_mu = m_log(t.sum);
+    out.log_k_mu1 = m_log(t.sum1) + t.log_2_over_x;  // K_{mu+1} = (2/x) sum1
+    out.rho = t.sum1 / t.sum;                           // (x/2)(2/x) sum1/sum; may be subnormal
+    out.x2_over_rho = (x2 == T(0)) ? T(0) : x2 * (t.sum / t.sum1);  // finite whenever x2 > 0
     return out;
 }
 
@@ -168,23 +193,24 @@ template <typename T> LOGBESSEL_INLINE T log_kv_temme(T v, T x) {
     const T x2 = T(0.25) * x * x;
     T rho;
     if (x <= T(1)) {
-        const k_start<T> st = temme_series(mu, x);
+        const temme_sum_out<T> st = temme_sums(mu, x);
         // Where log K_v is not O(1) the direct product is accurate, no Wronskian needed: n = 0
         // (K_mu itself), and n >= 1 away from the turning point x ~ 0.7 v, where
         // log K_{mu+1} + sum log rho + (n-1) log(2/x) adds terms without cancellation.
-        const bool direct = (n == 0) || x <= T(0.2) * v;
-        if (n == 0) return st.log_k_mu;
+        if (n == 0) return m_log(st.sum);
         // Forward recurrence of rho_nu = (x/2) K_{nu+1}/K_nu (stable for K: all terms positive,
         // errors damped by (x/2)^2 / (rho_{nu-1} rho_nu) < 1 at each step).
         T nu = mu + T(1);
-        rho = nu + st.x2_over_rho;  // rho_{mu+1}
-        T prod = T(1);  // rho_{mu+1} ... rho_{v-1}: < 1e38 for n <= 22
+        rho = nu + ((x2 == T(0)) ? T(0) : x2 * (st.sum / st.sum1));  // rho_{mu+1}
+        T prod = st.sum1;  // sum1 rho_{mu+1} ... rho_{v-1}: rho < 23, n <= 22 and sum1 <
+                           // (2/x)^(1/2) < 1e162 (double; float: < 1e23 times 10^10): finite
         for (int k = 2; k <= n; ++k) {  // up to rho_v
             prod *= rho;
             nu += T(1);
             rho = nu + x2 / rho;
         }
-        if (direct) return st.log_k_mu1 + m_log(prod) + T(n - 1) * (ln2<T>() - m_log(x));
+        // log K_v = log K_{mu+1} + sum log rho + (n-1) log(2/x), K_{mu+1} = (2/x) sum1: one log
+        if (x <= T(0.2) * v) return m_log(prod) + T(n) * st.log_2_over_x;
     } else {
         // x > 1: only rho_mu from the continued fraction (steed_rho), the same forward
         // recurrence up to rho_v, and log K_v from the Wronskian below for every v (no log K_mu
