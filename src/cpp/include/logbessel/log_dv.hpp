@@ -265,8 +265,13 @@ template <typename T> LOGBESSEL_INLINE kd_start<T> temme_series_dmu(T mu, T x) {
 
     const T L = ln2<T>() - m_log(x);  // log(2/x), no 2/x (overflows for subnormal x)
     const T sigma = mu * L;
-    const T ch = m_cosh(sigma), sh = m_sinh(sigma);
-    const T sinhc = (m_fabs(sigma) < limits<T>::eps()) ? T(1) : sh / sigma;
+    // cosh, sinh of sigma and alpha from exp(sigma), which p_0 and q_0 need anyway
+    // (sinhc_from_exp, log_kv.hpp): one exp instead of five hyperbolic functions
+    const T e = m_exp(sigma);
+    const T ie = T(1) / e;
+    const T ch = T(0.5) * (e + ie);
+    const T sinhc = sinhc_from_exp(sigma, e, ie);
+    const T sh = sigma * sinhc;
     const T X = g1 * ch + g2 * sinhc * L;
     T f = F * X;
     T df = dF * X + F * (dg1 * ch + g1 * L * sh + dg2 * sinhc * L + g2 * L * L * dsinhc(sigma, ch, sh));
@@ -275,14 +280,15 @@ template <typename T> LOGBESSEL_INLINE kd_start<T> temme_series_dmu(T mu, T x) {
     const T z = mu * O / E;  // |z| < 0.3
     const T alpha = sigma - T(0.5) * m_log1p(T(2) * z / (T(1) - z));
     const T sqrt_f = m_sqrt(F);
-    const T ca = m_cosh(alpha), sa = m_sinh(alpha);
+    const T ea = e * m_sqrt((T(1) - z) / (T(1) + z));  // e^alpha = e^sigma e^-atanh(z)
+    const T iea = T(1) / ea;
+    const T ca = T(0.5) * (ea + iea), sa = alpha * sinhc_from_exp(alpha, ea, iea);
     const T Lpe = L + psi_e;
     T M = sqrt_f * sa;
     T dP = sqrt_f * (Lpe * sa + psi_o * ca);
     T dM = sqrt_f * (Lpe * ca + psi_o * sa);
-    const T e = m_exp(sigma);
     T p = T(0.5) * e / rgp;
-    T q = T(0.5) / (e * rgm);
+    T q = T(0.5) * ie / rgm;
     T dp = p * (Lpe + psi_o);  // psi(1 + mu) = psi_e + psi_o
 
     const T x2 = T(0.25) * x * x;
@@ -292,19 +298,20 @@ template <typename T> LOGBESSEL_INLINE kd_start<T> temme_series_dmu(T mu, T x) {
     // x <= 1: c_k <= 4^-k / k!, so 20 terms leave < 1e-30 of the leading ones.
     for (int k = 1; k <= 30; ++k) {
         const T kk = T(k);
-        const T den = kk * kk - mu2;
+        const T im = T(1) / (kk - mu), ip = T(1) / (kk + mu);
+        const T iden = im * ip;  // 1/(k^2 - mu^2): two divisions instead of seven
         const T P = p + q;
-        f = (kk * f + P) / den;
-        df = (kk * df + dP + T(2) * mu * f) / den;
-        p /= (kk - mu);
-        q /= (kk + mu);
-        const T M_new = (kk * M + mu * P) / den;
-        const T dP_new = (kk * dP + M + mu * dM + T(2) * mu * (p + q)) / den;
-        const T dM_new = (kk * dM + P + mu * dP + T(2) * mu * M_new) / den;
+        f = (kk * f + P) * iden;
+        df = (kk * df + dP + T(2) * mu * f) * iden;
+        p *= im;
+        q *= ip;
+        const T M_new = (kk * M + mu * P) * iden;
+        const T dP_new = (kk * dP + M + mu * dM + T(2) * mu * (p + q)) * iden;
+        const T dM_new = (kk * dM + P + mu * dP + T(2) * mu * M_new) * iden;
         M = M_new;
         dP = dP_new;
         dM = dM_new;
-        dp = (dp + p) / (kk - mu);
+        dp = (dp + p) * im;
         c *= x2 / kk;
         const T del = c * f, ddel = c * df;
         const T del1 = c * (p - kk * f), ddel1 = c * (dp - kk * df);

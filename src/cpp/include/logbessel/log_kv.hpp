@@ -63,6 +63,19 @@ template <typename T> struct k_start {
     T log_k_mu, log_k_mu1, rho, x2_over_rho;
 };
 
+// sinh(sigma)/sigma given e = exp(sigma) and ie = 1/e: the Taylor series (DLMF 4.33.1) to
+// sigma^16/17! for |sigma| < 1/2 (truncation < 1e-22), where (e - 1/e)/2 cancels; beyond it
+// (e - 1/e)/(2 sigma) loses < 1 bit. Lets Temme's series take cosh and sinh from the one
+// exp(sigma) it needs anyway.
+template <typename T> LOGBESSEL_INLINE T sinhc_from_exp(T sigma, T e, T ie) {
+    const T s2 = sigma * sigma;
+    if (s2 < T(0.25))
+        return T(1) + s2 * (T(1.0 / 6) + s2 * (T(1.0 / 120) + s2 * (T(1.0 / 5040) + s2 * (T(1.0 / 362880) +
+               s2 * (T(1.0 / 39916800) + s2 * (T(1.0 / 6227020800.0) + s2 * (T(1.0 / 1307674368000.0) +
+               s2 * T(1.0 / 355687428096000.0))))))));
+    return (T(0.5) * (e - ie)) / sigma;
+}
+
 // The two sums alone (K_mu = sum, K_{mu+1} = (2/x) sum1) and log(2/x), for callers that need
 // fewer logs than k_start has. Transcendentals: log x and one exp. mu pi / sin(mu pi) =
 // Gamma(1+mu) Gamma(1-mu) (reflection, DLMF 5.5.3) = 1/(rg+ rg-) from the Taylor polynomials
@@ -80,16 +93,7 @@ template <typename T> LOGBESSEL_INLINE temme_sum_out<T> temme_sums(T mu, T x) {
     const T e = m_exp(sigma);  // (x/2)^-mu: at most (2/x)^(1/2), finite for every x > 0
     const T ie = T(1) / e;
     const T ch = T(0.5) * (e + ie);
-    // sinh(sigma)/sigma: Taylor series (DLMF 4.33.1) to sigma^16/17! for |sigma| < 1/2
-    // (truncation < 1e-22), where (e - 1/e)/2 cancels; beyond it loses < 1 bit.
-    T sinhc;
-    const T s2 = sigma * sigma;
-    if (s2 < T(0.25))
-        sinhc = T(1) + s2 * (T(1.0 / 6) + s2 * (T(1.0 / 120) + s2 * (T(1.0 / 5040) + s2 * (T(1.0 / 362880) +
-                s2 * (T(1.0 / 39916800) + s2 * (T(1.0 / 6227020800.0) + s2 * (T(1.0 / 1307674368000.0) +
-                s2 * T(1.0 / 355687428096000.0))))))));
-    else
-        sinhc = (T(0.5) * (e - ie)) / sigma;
+    const T sinhc = sinhc_from_exp(sigma, e, ie);
     T f = fact * (g1 * ch + g2 * sinhc * log_2_over_x);
     T p = T(0.5) * e / rgp;
     T q = T(0.5) * ie / rgm;

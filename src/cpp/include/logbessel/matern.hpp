@@ -250,12 +250,14 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu_small_z(T nu, T z) {
 
     const T L = ln2<T>() - m_log(z);
     const T sigma = mu * L;
-    const T ch = m_cosh(sigma), sh = m_sinh(sigma);
-    const T sinhc = (m_fabs(sigma) < limits<T>::eps()) ? T(1) : sh / sigma;
+    const T e = m_exp(sigma);  // cosh, sinh from it (sinhc_from_exp, log_kv.hpp)
+    const T es = T(1) / e;      // (z/2)^mu
+    const T ch = T(0.5) * (e + es);
+    const T sinhc = sinhc_from_exp(sigma, e, es);
+    const T sh = sigma * sinhc;
     const T X = g1 * ch + g2 * sinhc * L;
     const T f0 = F * X;
     const T df0 = dF * X + F * (dg1 * ch + g1 * L * sh + dg2 * sinhc * L + g2 * L * L * dsinhc(sigma, ch, sh));
-    const T es = m_exp(-sigma);  // (z/2)^mu
     T ft = es * f0, dft = es * (df0 - L * f0);
     T pt = T(0.5) / rgp;             // Gamma(1+mu)/2
     T wt = es * es * (T(0.5) / rgm);  // q^mu Gamma(1-mu)/2
@@ -271,11 +273,11 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu_small_z(T nu, T z) {
     // q <= 1/4: c_k <= 4^-k/k!, the terms fall below eps/4 of the sums within ~12 steps
     for (int k = 1; k <= 30; ++k) {
         const T kk = T(k);
-        const T den = kk * kk - mu2;
-        const T ft_new = (kk * ft + pt + wt) / den;
-        dft = (kk * dft + dpt + dwt + T(2) * mu * ft_new) / den;
-        ft = ft_new;
         const T im = T(1) / (kk - mu), ip = T(1) / (kk + mu);
+        const T iden = im * ip;  // 1/(k^2 - mu^2)
+        const T ft_new = (kk * ft + pt + wt) * iden;
+        dft = (kk * dft + dpt + dwt + T(2) * mu * ft_new) * iden;
+        ft = ft_new;
         pt *= im;
         wt *= ip;
         dpt = (dpt + pt) * im;
