@@ -243,16 +243,8 @@ template <typename T> LOGBESSEL_INLINE T dsinhc(T sigma, T ch, T sh) {
 // p_k' = (p_{k-1}' + p_k)/(k - mu), p_0' = p_0 (L + psi(1+mu)) run alongside.
 template <typename T> LOGBESSEL_INLINE kd_start<T> temme_series_dmu(T mu, T x) {
     const T mu2 = mu * mu;
-    T E = T(0), dE = T(0), O = T(0), dO = T(0);  // dE = E'(mu^2), dO = O'(mu^2)
-    for (int k = rgamma_ncoeffs - 1; k >= 0; --k) {
-        if (k % 2 == 1) {
-            dO = dO * mu2 + O;
-            O = O * mu2 + rgamma_coeff<T>(k);
-        } else {
-            dE = dE * mu2 + E;
-            E = E * mu2 + rgamma_coeff<T>(k);
-        }
-    }
+    T E, dE, O, dO;  // dE = E'(mu^2), dO = O'(mu^2)
+    rgamma_even_odd<T, true>(mu2, E, O, dE, dO);
     const T rgp = E + mu * O;  // 1/Gamma(1 + mu)
     const T rgm = E - mu * O;  // 1/Gamma(1 - mu)
     const T F = T(1) / (rgp * rgm);

@@ -33,17 +33,37 @@
 namespace logbessel {
 namespace detail {
 
+// The even and odd parts of 1/Gamma(1 + mu) = sum c_k mu^k (coefficients.hpp): E(mu^2) =
+// sum_{k even} c_k mu^k, O(mu^2) = sum_{k odd} c_k mu^(k-1), and with WithDeriv their
+// derivatives in mu^2, by Horner's rule two coefficients at a time (no per-term branch, so the
+// fixed-count loop unrolls).
+template <typename T, bool WithDeriv>
+LOGBESSEL_INLINE void rgamma_even_odd(T mu2, T &E, T &O, T &dE, T &dO) {
+    static_assert(rgamma_ncoeffs % 2 == 0, "pairs (odd k, even k - 1)");
+    E = T(0);
+    O = T(0);
+    dE = T(0);
+    dO = T(0);
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
+#pragma GCC unroll 14
+#endif
+    for (int k = rgamma_ncoeffs - 1; k >= 1; k -= 2) {
+        if (WithDeriv) {
+            dO = dO * mu2 + O;
+            dE = dE * mu2 + E;
+        }
+        O = O * mu2 + rgamma_coeff<T>(k);
+        E = E * mu2 + rgamma_coeff<T>(k - 1);
+    }
+}
+
 // Temme's gamma combinations for |mu| <= 1/2, from 1/Gamma(1 + mu) = sum c_k mu^k:
 //   Gamma_1(mu) = (1/Gamma(1 - mu) - 1/Gamma(1 + mu)) / (2 mu) = -sum_{k odd} c_k mu^{k-1}
 //   Gamma_2(mu) = (1/Gamma(1 - mu) + 1/Gamma(1 + mu)) / 2     =  sum_{k even} c_k mu^k
 // 28 Taylor terms: the tail at |mu| = 1/2 is below 1e-24.
 template <typename T> LOGBESSEL_INLINE void temme_gammas(T mu, T &g1, T &g2, T &rg_plus, T &rg_minus) {
-    const T mu2 = mu * mu;
-    T odd = T(0), even = T(0);
-    for (int k = rgamma_ncoeffs - 1; k >= 0; --k) {
-        if (k % 2 == 1) odd = odd * mu2 + rgamma_coeff<T>(k);
-        else even = even * mu2 + rgamma_coeff<T>(k);
-    }
+    T odd, even, unused_d_odd, unused_d_even;
+    rgamma_even_odd<T, false>(mu * mu, even, odd, unused_d_even, unused_d_odd);
     g1 = -odd;
     g2 = even;
     rg_plus = even + mu * odd;   // 1/Gamma(1 + mu)

@@ -228,16 +228,8 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu_small_z(T nu, T z) {
     const T mu = nu - nf;  // in [-1/2, 1/2)
     const T mu2 = mu * mu;
     // 1/Gamma(1 +- mu) = E +- mu O and the digamma values, as in temme_series_dmu
-    T E = T(0), dE = T(0), O = T(0), dO = T(0);
-    for (int k = rgamma_ncoeffs - 1; k >= 0; --k) {
-        if (k % 2 == 1) {
-            dO = dO * mu2 + O;
-            O = O * mu2 + rgamma_coeff<T>(k);
-        } else {
-            dE = dE * mu2 + E;
-            E = E * mu2 + rgamma_coeff<T>(k);
-        }
-    }
+    T E, dE, O, dO;  // dE = E'(mu^2), dO = O'(mu^2)
+    rgamma_even_odd<T, true>(mu2, E, O, dE, dO);
     const T rgp = E + mu * O, rgm = E - mu * O;
     const T F = T(1) / (rgp * rgm);
     const T U = O + T(2) * mu2 * dO;
