@@ -326,25 +326,9 @@ template <typename T> LOGBESSEL_INLINE kd_start<T> temme_series_dmu(T mu, T x) {
 // h of Steed's CF2 (steed_rho of log_kv.hpp) differentiated in a1 = 1/4 - mu^2 (the sum s
 // of CF2 is not needed: 55 steps at x = 1 instead of ~200).
 template <typename T> LOGBESSEL_INLINE void steed_rho_dmu(T mu, T x, T &rho, T &drho) {
-    T b = T(2) * (T(1) + x);
-    T d = T(1) / b, dd = T(0);
-    T h = d, dh = T(0), delh = d, ddelh = T(0);
     const T a1 = T(0.25) - mu * mu;
-    T a = -a1;  // da/da1 = -1
-    const T tol = T(0.25) * limits<T>::eps();
-    for (int i = 2; i < 1000; ++i) {
-        a -= T(2) * T(i - 1);
-        b += T(2);
-        const T d_new = T(1) / (b + a * d);
-        dd = -d_new * d_new * (a * dd - d);
-        d = d_new;
-        const T bd1 = b * d - T(1);
-        ddelh = b * dd * delh + bd1 * ddelh;
-        delh = bd1 * delh;
-        h += delh;
-        dh += ddelh;
-        if (m_fabs(delh) < tol * m_fabs(h) && m_fabs(ddelh) <= tol * m_fabs(h)) break;
-    }
+    T h, dh;
+    steed_h<T, true>(a1, x, h, dh);  // log_kv.hpp: continuants, derivative in a1
     rho = T(0.5) * (mu + x + T(0.5) - a1 * h);
     drho = T(0.5) * (T(1) + T(2) * mu * (h + a1 * dh));  // d/dmu = -2 mu d/da1
 }
