@@ -84,6 +84,10 @@ template <typename T> LOGBESSEL_INLINE T matern_log_debye(T r, T nu) {
     if (!(u < matern_traits<T>::u_huge())) return -limits<T>::inf();
     const T sigma = m_sqrt(T(1) + u);
     const T w = u / (T(2) * (T(1) + sigma));
+    // The other terms are <= 0 (-log1p(u)/4) or below 0.01 (log1p(D) - phi(nu)), so where the
+    // leading term is below -(log_max + 60) k underflows to 0: skip the Debye series.
+    const T lead = nu * (m_log1p(w) - T(2) * w);
+    if (lead < -(log_max<T>() + T(60))) return -limits<T>::inf();
     radius<T> rd;
     rd.inv_r = (T(1) / nu) / sigma;
     rd.r_capped = (nu < T(1e30) && sigma < T(1e30) / nu) ? nu * sigma : T(1e30);
@@ -91,7 +95,7 @@ template <typename T> LOGBESSEL_INLINE T matern_log_debye(T r, T nu) {
     const T debye = debye_series(rd, T(-1));
     // small terms first, the (possibly large) nu [log1p(w) - 2 w] last
     const T small = (log1p_small(debye) - stirling_remainder(nu)) - T(0.25) * m_log1p(u);
-    return nu * (m_log1p(w) - T(2) * w) + small;
+    return lead + small;
 }
 
 // Region 2: the plain log form, for nu < stirling_min with z > ~20 (k tiny).
@@ -360,6 +364,10 @@ template <typename T> LOGBESSEL_INLINE T matern_dlog_debye(T r, T nu, T *log_k) 
     if (!(u < matern_traits<T>::u_huge())) { *log_k = -limits<T>::inf(); return T(0); }
     const T sigma = m_sqrt(T(1) + u);
     const T w = u / (T(2) * (T(1) + sigma));
+    const T lw = m_log1p(w);
+    const T lead = nu * (lw - T(2) * w);
+    // k underflows (as in matern_log_debye): k d/dnu log k ~ w e^lead underflows as well
+    if (lead < -(log_max<T>() + T(60))) { *log_k = -limits<T>::inf(); return T(0); }
     const T s = T(1) / (T(1) + u);
     const T sw = -(T(1) / nu) / sigma;  // -1/R: the K signs (-1)^k
     // Fixed term counts from R (no data-dependent exit; see matern_debye_sums): the larger of
@@ -377,8 +385,8 @@ template <typename T> LOGBESSEL_INLINE T matern_dlog_debye(T r, T nu, T *log_k) 
         else matern_debye_sums<T, 10>(s, sw, d, dd);
     }
     const T dD = dd / (T(2) * nu);  // D' = (sigma/(2R)) dd, R = nu sigma
-    *log_k = nu * (m_log1p(w) - T(2) * w) + ((log1p_small(d) - stirling_remainder(nu)) - T(0.25) * m_log1p(u));
-    return (m_log1p(w) - w) + (u / (T(4) * nu * (T(1) + u)) - stirling_remainder_d(nu) + dD / (T(1) + d));
+    *log_k = lead + ((log1p_small(d) - stirling_remainder(nu)) - T(0.25) * m_log1p(u));
+    return (lw - w) + (u / (T(4) * nu * (T(1) + u)) - stirling_remainder_d(nu) + dD / (T(1) + d));
 }
 
 }  // namespace detail
