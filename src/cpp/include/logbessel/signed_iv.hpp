@@ -72,6 +72,34 @@ template <typename T> struct signed_log {
 // Double-double (float-float for T = float) arithmetic: dd_math.hpp (namespace dd).
 namespace ddsig = dd;
 
+// |sin(pi a)| in double-double for finite non-integer a: r = a mod 2 is exact, reduced to
+// r in (0, 1/2] by the symmetries of sin(pi r) (exact operations), then the Taylor series of
+// sin(pi r) (r <= 1/4) or of cos(pi (1/2 - r)) in double-double (dd_tables.hpp: 15 terms, the
+// last below 2^-110 for |r| <= 1/4). Relative error ~2^-102 (double) / ~2^-45 (float).
+template <typename T> LOGBESSEL_INLINE two_part<T> abs_sinpi_dd(T a) {
+    using two = two_part<T>;
+    T r = m_fabs(a - T(2) * m_floor(T(0.5) * a));  // in [0, 2), exact
+    if (r > T(1)) r = T(2) - r;                     // |sin(pi r)| = |sin(pi (2 - r))|
+    if (r > T(0.5)) r = T(1) - r;                   // = sin(pi (1 - r)); now r in (0, 1/2]
+    const bool use_cos = r > T(0.25);
+    const T q = use_cos ? T(0.5) - r : r;  // sin(pi r) = cos(pi (1/2 - r))
+    T qh, ql;
+    two_prod(q, q, qh, ql);
+    const two q2 = {qh, ql};
+    const int n = trig_pi_nterms;
+    two p;
+    if (use_cos) {
+        p = {cospi_taylor_t<T>(2 * (n - 1)), cospi_taylor_t<T>(2 * (n - 1) + 1)};
+        for (int j = n - 2; j >= 0; --j)
+            p = dd::add(dd::mul(p, q2), two{cospi_taylor_t<T>(2 * j), cospi_taylor_t<T>(2 * j + 1)});
+        return p;
+    }
+    p = {sinpi_taylor_t<T>(2 * (n - 1)), sinpi_taylor_t<T>(2 * (n - 1) + 1)};
+    for (int j = n - 2; j >= 0; --j)
+        p = dd::add(dd::mul(p, q2), two{sinpi_taylor_t<T>(2 * j), sinpi_taylor_t<T>(2 * j + 1)});
+    return dd::mul(p, q);
+}
+
 // The series prefactor of region 2a, log|(x/2)^-a / Gamma(1-a)| = lgamma(a) - a log(x/2)
 // + log|sin(a pi)| - log pi (reflection, DLMF 5.5.3), for 1 < a < R_D, 0 < x < R_D.
 // Near x ~ 2a/e the first two terms (each ~ a log a) cancel; for a >= 6 (double; 2 in
@@ -131,44 +159,50 @@ template <typename T> LOGBESSEL_INLINE signed_log<T> iv_negative_series(T a, T x
             break;
     }
     signed_log<T> out;
-    const T s = m_sinpi(a);  // < 0 here
+    const T s = m_sinpi(a);
     if (sum.hi == T(0)) {  // x exactly at the zero (to double-double resolution)
         out.log_abs = -limits<T>::inf();
         out.sign = T(0);
         return out;
     }
-    const T log_s = m_log(m_fabs(sum.hi)) + sum.lo / sum.hi;
-    out.log_abs = neg_order_prefactor(a, x, m_log(-s)) + log_s;
-    out.sign = (sum.hi > T(0)) ? T(-1) : T(1);  // times sign(Gamma(1-a)) = -1
-    return out;
-}
-
-// |sin(pi a)| in double-double for finite non-integer a: r = a mod 2 is exact, reduced to
-// r in (0, 1/2] by the symmetries of sin(pi r) (exact operations), then the Taylor series of
-// sin(pi r) (r <= 1/4) or of cos(pi (1/2 - r)) in double-double (dd_tables.hpp: 15 terms, the
-// last below 2^-110 for |r| <= 1/4). Relative error ~2^-102 (double) / ~2^-45 (float).
-template <typename T> LOGBESSEL_INLINE two_part<T> abs_sinpi_dd(T a) {
-    using two = two_part<T>;
-    T r = m_fabs(a - T(2) * m_floor(T(0.5) * a));  // in [0, 2), exact
-    if (r > T(1)) r = T(2) - r;                     // |sin(pi r)| = |sin(pi (2 - r))|
-    if (r > T(0.5)) r = T(1) - r;                   // = sin(pi (1 - r)); now r in (0, 1/2]
-    const bool use_cos = r > T(0.25);
-    const T q = use_cos ? T(0.5) - r : r;  // sin(pi r) = cos(pi (1/2 - r))
-    T qh, ql;
-    two_prod(q, q, qh, ql);
-    const two q2 = {qh, ql};
-    const int n = trig_pi_nterms;
-    two p;
-    if (use_cos) {
-        p = {cospi_taylor_t<T>(2 * (n - 1)), cospi_taylor_t<T>(2 * (n - 1) + 1)};
-        for (int j = n - 2; j >= 0; --j)
-            p = dd::add(dd::mul(p, q2), two{cospi_taylor_t<T>(2 * j), cospi_taylor_t<T>(2 * j + 1)});
-        return p;
+    // sign(Gamma(1-a)) = sign(sin(a pi)) (reflection, Gamma(a) > 0)
+    out.sign = ((sum.hi > T(0)) == (s > T(0))) ? T(1) : T(-1);
+    const T log_sum = m_log(m_fabs(sum.hi)) + sum.lo / sum.hi;
+    if (a < T(0.5)) {
+        // Small a: lgamma(a) ~ -log a and log|sin(a pi)| ~ log(a pi) would cancel; by
+        // reflection lgamma(a) + log|sin(a pi)| - log(pi) = -log Gamma(1 - a) = -lgamma1p(-a),
+        // with full relative accuracy as a -> 0. No other large terms cancel here.
+        out.log_abs = (-a * (m_log(x) - ln2<T>()) - lgamma1p(-a)) + log_sum;
+        return out;
     }
-    p = {sinpi_taylor_t<T>(2 * (n - 1)), sinpi_taylor_t<T>(2 * (n - 1) + 1)};
-    for (int j = n - 2; j >= 0; --j)
-        p = dd::add(dd::mul(p, q2), two{sinpi_taylor_t<T>(2 * j), sinpi_taylor_t<T>(2 * j + 1)});
-    return dd::mul(p, q);
+    if (m_fabs(s) >= T(0.0625)) {  // not near an integer: |log|sin|| < 2.8, no cancellation
+        out.log_abs = neg_order_prefactor(a, x, m_log(m_fabs(s))) + log_sum;
+        return out;
+    }
+    // Near a negative integer (|sin(a pi)| < 1/16): log|sin| is large and negative and log|S|
+    // large and positive (the terms k < a carry a factor 1/|sin|), and for small x also
+    // -a log(x/2): rounding them separately would leave ~eps |log sin| absolute. So
+    // log(|S| |sin(a pi)|) is one double-double logarithm (abs_sinpi_dd, dd::ln).
+    const two_part<T> abs_sum = (sum.hi > T(0)) ? sum : dd::neg(sum);
+    const two_part<T> l = dd::ln(dd::mul(abs_sum, abs_sinpi_dd(a)));
+    if (a < T(6)) {
+        // The prefactor's -a log(x/2) (large for tiny x) cancels against log|sin(a pi)|
+        // near a negative integer as well: form it in double-double too, and add
+        // lgamma(a) - log(pi) (lgamma(a) ~ 0 near a = 1, 2) last.
+        using two = two_part<T>;
+        const two ln2_dd = sizeof(T) >= 8 ? two{T(0.6931471805599453), T(2.3190468138462996e-17)}
+                                          : two{T(0.6931472), T(-1.9046542e-09)};
+        const two logpi_dd = sizeof(T) >= 8 ? two{T(1.1447298858494002), T(1.0265951162707826e-17)}
+                                            : two{T(1.1447299), T(3.317301e-08)};
+        const two ax = dd::mul(dd::add(dd::ln(two{x, T(0)}), dd::neg(ln2_dd)), -a);
+        const two t = dd::add(dd::add(ax, l), dd::neg(logpi_dd));
+        out.log_abs = t.hi + (t.lo + m_lgamma(a));
+    } else {
+        T r, r_l;
+        two_sum(neg_order_prefactor(a, x, T(0)), l.hi, r, r_l);
+        out.log_abs = r + (r_l + l.lo);
+    }
+    return out;
 }
 
 // g = log(I_a(x) / (|c| K_a(x))), c = (2/pi) sin(a pi), in double-double, R >= R_D (Debye).
@@ -293,7 +327,7 @@ template <typename T> LOGBESSEL_INLINE signed_log<T> iv_negative_signed(T a, T x
     using tr = traits<T>;
     const bool series_region = a < tr::debye_min_r() && x < tr::debye_min_r() &&
                                a * a + x * x < tr::debye_min_r() * tr::debye_min_r();
-    if (series_region && m_sinpi(a) < T(0)) return iv_negative_series(a, x);
+    if (series_region) return iv_negative_series(a, x);
     return iv_negative_combination(a, x);
 }
 
