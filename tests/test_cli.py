@@ -248,6 +248,24 @@ def test_gpu_without_device_exit_2(tmp_path, capsys, points):
 def test_info(capsys):
     rc, out, _ = _run(capsys, "info")
     assert rc == 0 and f"logbessel {logbessel.__version__}" in out
+    assert "matern_dnu" in out and "gpu:" in out
+
+
+def test_info_paths_and_json(capsys):
+    import os
+
+    import logbessel.gpu
+
+    rc, out, _ = _run(capsys, "info", "--cmakedir")
+    assert rc == 0 and out.strip() == logbessel.get_cmake_dir()
+    assert os.path.isfile(os.path.join(out.strip(), "logbesselConfig.cmake"))
+    rc, out, _ = _run(capsys, "info", "--include")
+    assert rc == 0 and os.path.isfile(os.path.join(out.strip(), "logbessel", "logbessel.hpp"))
+    rc, out, _ = _run(capsys, "info", "--json")
+    report = json.loads(out)
+    assert rc == 0 and report["version"] == logbessel.__version__
+    assert report["ufuncs"]["log_iv"] == ["ff->f", "dd->d"]
+    assert set(report["ufuncs"]) == set(logbessel.gpu.names)
 
 
 def test_module_entry_point(tmp_path):

@@ -34,10 +34,6 @@ import logbessel  # noqa: E402
 # The target test is then an expected failure that errors once the target is met (remove the
 # entry), and the ratchet (1.25 x the measured max err_abs) may only go down.
 KNOWN_SHORTFALLS: dict[tuple[str, str, str], tuple[float, str]] = {
-    # d/dnu of the Matern correlation at small z: log(z/2) and d/dnu log K_nu(z) cancel, leaving
-    # ~eps log(2/z) (a cancellation-free form from the differentiated Wronskian is not written yet)
-    ("matern_dnu", "float64", "small_r"): (32.0, "log(z/2) + d/dnu log K_nu(z) cancel at small z"),
-    ("matern_dnu", "float32", "small_r"): (17.0, "log(z/2) + d/dnu log K_nu(z) cancel at small z"),
 }
 
 # Relative-error shortfalls of iv_ratio / iv_ratio_c (same ratchet rule). For -1 < v < 0 the

@@ -16,13 +16,16 @@ SciPy is installed -- the same statistics for SciPy's ``log(ive(v, x)) + x`` and
 ``--json``. Bad input (missing file, unreadable format, wrong shape, non-finite values, zero
 rows) ends with a one-line message and exit status 2.
 
-``logbessel info`` prints the version and where the package lives.
+``logbessel info`` prints the version, where the package lives, the C++ include and CMake
+config directories (``--include`` / ``--cmakedir`` print one path, for build scripts) and the
+GPU status.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 import warnings
@@ -121,14 +124,45 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if failures == 0 else 1
 
 
-def cmd_info(_args: argparse.Namespace) -> int:
+def cmd_info(args: argparse.Namespace) -> int:
     import logbessel
 
-    print(f"logbessel {__version__}")
-    print(f"package: {logbessel.__file__}")
-    print(f"ufuncs: log_iv {log_iv.types}, log_kv {log_kv.types}")
-    return 0
+    if args.include:  # like `python -m pybind11 --includes`: one path, for build scripts
+        print(logbessel.get_include())
+        return 0
+    if args.cmakedir:  # like `python -m pybind11 --cmakedir`: for -Dlogbessel_DIR=...
+        print(logbessel.get_cmake_dir())
+        return 0
+    from .gpu import info as gpu_info
+    from .gpu import names
 
+    ufuncs = {name: getattr(logbessel, name).types for name in names}
+
+    gpu = gpu_info()
+    report = {
+        "version": __version__,
+        "package": os.path.dirname(logbessel.__file__),
+        "numpy": np.__version__,
+        "include": logbessel.get_include(),
+        "cmake_dir": logbessel.get_cmake_dir(),
+        "ufuncs": ufuncs,
+        "gpu": {k: gpu.get(k) for k in ("backend", "aot_built", "aot_architectures", "cupy", "devices")},
+    }
+    if args.json:
+        print(json.dumps(report))
+        return 0
+    print(f"logbessel {report['version']} (numpy {report['numpy']})")
+    print(f"package:   {report['package']}")
+    print(f"include:   {report['include']}")
+    print(f"cmake dir: {report['cmake_dir']}")
+    print(f"ufuncs:    {', '.join(ufuncs)} (loops {sorted(set(t for v in ufuncs.values() for t in v))})")
+    g = report["gpu"]
+    if g["cupy"] is None:
+        print("gpu:       CuPy not installed (pip install 'logbessel[gpu]')")
+    else:
+        print(f"gpu:       CuPy {g['cupy']}, {g['devices']} device(s), backend {g['backend']}, "
+              f"AOT kernels {'built for ' + str(g['aot_architectures']) if g['aot_built'] else 'not built'}")
+    return 0
 
 
 # ----------------------------------------------------------------------------------------------
@@ -444,7 +478,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_mix.add_argument("--max-iter", type=int, default=100, help="EM iterations at most (default 100)")
     p_mix.set_defaults(func=cmd_mixture)
 
-    p_info = sub.add_parser("info", help="version and location")
+    p_info = sub.add_parser("info", help="version, location, C++ paths, GPU status")
+    where = p_info.add_mutually_exclusive_group()
+    where.add_argument("--include", action="store_true", help="print only the C++ include directory")
+    where.add_argument("--cmakedir", action="store_true",
+                       help="print only the CMake config directory (for -Dlogbessel_DIR=...)")
+    where.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p_info.set_defaults(func=cmd_info)
     return parser
 

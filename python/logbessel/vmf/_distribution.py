@@ -185,7 +185,7 @@ class VonMisesFisher:
 
     @property
     def mean_resultant(self) -> float:
-        """Mean resultant length R-bar = |sum w_i x_i| / sum w_i of the data given to `fit`."""
+        """Mean resultant length R-bar = ‖sum w_i x_i‖ / sum w_i of the data given to `fit`."""
         return self._fitted("mean_resultant")
 
     @property
@@ -329,7 +329,7 @@ class VonMisesFisher:
         return -_log_norm_plus_kappa(d, kappa) + kappa * float(_lb.iv_ratio_c(nu, kappa))
 
     def kl(self, other: VonMisesFisher) -> float:
-        """Kullback-Leibler divergence KL(self || other) (nats), >= 0.
+        """Kullback-Leibler divergence KL(self ‖ other) (nats), >= 0.
 
         Parameters
         ----------
@@ -339,7 +339,7 @@ class VonMisesFisher:
         Notes
         -----
         KL = log C(k1) - log C(k2) + A(k1) (k1 - k2 mu2^T mu1), computed as
-        max(0, g(k1) - g(k2) - (k1 - k2)(1 - A(k1))) + k2 A(k1) |mu1 - mu2|^2 / 2 with
+        max(0, g(k1) - g(k2) - (k1 - k2)(1 - A(k1))) + k2 A(k1) ‖mu1 - mu2‖² / 2 with
         g = log C + kappa: two non-negative terms (the first is a Bregman divergence of the
         convex g; the clip only removes a rounding-level negative value), no O(kappa)
         cancellation, exactly 0 for identical distributions.

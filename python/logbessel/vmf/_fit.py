@@ -1,7 +1,7 @@
 """Maximum-likelihood fit of a von Mises-Fisher distribution.
 
 Sufficient statistics: S = sum_i w_i x_i, W = sum_i w_i, W2 = sum_i w_i^2. Then
-mu = S / |S|, R-bar = |S| / W, n_eff = W^2 / W2 and kappa solves A_d(kappa) = R-bar,
+mu = S / ‖S‖, R-bar = ‖S‖ / W, n_eff = W^2 / W2 and kappa solves A_d(kappa) = R-bar,
 A_d = I_{d/2}/I_{d/2-1}: ``logbessel.iv_ratio_inv(d/2 - 1, R-bar)`` (machine precision, any d).
 
 One pass over X (NumPy / CuPy: row blocks of ~1M elements, each read once from memory and
@@ -14,7 +14,7 @@ reused from cache):
   allowed to be off by the tolerance): this removes the rounding of the data's own norms, which
   for float32 data (|r_i - 1| ~ 1e-7) would otherwise bias 1 - R-bar when it is small.
 
-Concentrated data: 1 - R-bar = (W - |S|)/W from the first pass has an absolute error of a few
+Concentrated data: 1 - R-bar = (W - ‖S‖)/W from the first pass has an absolute error of a few
 float64 eps, i.e. a relative error eps/(1 - R-bar). When 1 - R-bar < 2^-16 (kappa >~ 3e4 (d-1))
 a second pass computes it without cancellation from the spread about the mean vector m = S/W:
     1 - R-bar^2 = sum_i w_i |x_i/r_i - m|^2 / W,    1 - R-bar = (1 - R-bar^2) / (1 + R-bar)
@@ -350,9 +350,9 @@ def mean_resultant_length(X: Any, weights: Any = None, *, normalize: bool = Fals
     Returns
     -------
     mean_direction : array, shape (d,)
-        S / |S| with S = sum_i w_i x_i, float64 (CuPy for CuPy X, NumPy otherwise).
+        S / ‖S‖ with S = sum_i w_i x_i, float64 (CuPy for CuPy X, NumPy otherwise).
     mean_resultant : float
-        R-bar = |S| / sum_i w_i.
+        R-bar = ‖S‖ / sum_i w_i.
     n_eff : float
         (sum_i w_i)^2 / sum_i w_i^2 (n without weights).
 
@@ -399,14 +399,14 @@ def fit(X: Any, weights: Any = None, *, bias_correction: bool = False, normalize
         clipped at 0 (seeds 0-5 at kappa = 100 gave 164, 27, 183, 0, 111, 153). When
         n >> (d/kappa)^2 both agree.
     normalize : bool
-        False: every row must have unit norm, |norm - 1| <= max(1e-6, 16 sqrt(d) eps(dtype))
+        False: every row must have unit norm, abs(norm - 1) <= max(1e-6, 16 sqrt(d) eps(dtype))
         (ValueError naming the number of bad rows otherwise). True: rows are divided by their
         norms (implicitly: X is not copied).
 
     Returns
     -------
     VonMisesFisher
-        With mu = S/|S| (X's float dtype; CuPy for CuPy X), kappa = A_d^{-1}(R-bar) by
+        With mu = S/‖S‖ (X's float dtype; CuPy for CuPy X), kappa = A_d^{-1}(R-bar) by
         ``logbessel.iv_ratio_inv(d/2 - 1, R-bar)``, and the attributes ``n_samples`` (n_eff),
         ``mean_resultant`` (R-bar, before any correction) and ``bias_corrected``.
 

@@ -534,7 +534,8 @@ class VonMisesFisherMixture:
       computes per center (one pass for the candidates' similarities, one fetch of the
       candidate rows); ``predict``, ``predict_proba``, ``score_samples`` and ``score`` stay
       lazy, block by block.
-    * The fitted model has weights_ and kappas_ on the host and means_ in the data's namespace.
+    * The fitted model has ``weights_`` and ``kappas_`` on the host and ``means_`` in the data's
+      namespace.
 
     Examples
     --------
@@ -868,7 +869,7 @@ class VonMisesFisherMixture:
     def sample(self, n_samples: int = 1, random_state: Any = None) -> tuple[Any, Any]:
         """Draw points from the fitted mixture.
 
-        Component counts are multinomial(n_samples, weights_); the points of component k are
+        Component counts are multinomial(n_samples, ``weights_``); the points of component k are
         ``VonMisesFisher(means_[k], kappas_[k]).sample(count, random_state)`` (Wood's sampler).
 
         Parameters

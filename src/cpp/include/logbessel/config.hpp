@@ -81,13 +81,30 @@ LOGBESSEL_SHIM1(exp)
 LOGBESSEL_SHIM1(expm1)
 LOGBESSEL_SHIM1(sqrt)
 LOGBESSEL_SHIM1(asinh)
-LOGBESSEL_SHIM1(lgamma)
 LOGBESSEL_SHIM1(fabs)
 LOGBESSEL_SHIM1(floor)
 LOGBESSEL_SHIM1(sin)
 LOGBESSEL_SHIM1(cosh)
 LOGBESSEL_SHIM1(sinh)
 #undef LOGBESSEL_SHIM1
+
+// log|Gamma(a)| without global state. C's lgamma() stores the sign of Gamma in the global
+// `signgam`, which makes concurrent calls from several threads (NumPy releases the GIL around
+// the ufunc loops) a data race. The reentrant lgamma_r / lgammaf_r return the sign through a
+// local instead; glibc declares them under __USE_MISC (the default with g++ and clang++, which
+// define _GNU_SOURCE). CUDA's device lgamma has no side effect. Other hosts fall back to
+// std::lgamma, which may write signgam there (no logbessel code reads it; see the README's
+// "Hardening" section). The value is the same function either way.
+#if LOGBESSEL_DEVICE_COMPILE
+LOGBESSEL_INLINE float m_lgamma(float a) { return ::lgammaf(a); }
+LOGBESSEL_INLINE double m_lgamma(double a) { return ::lgamma(a); }
+#elif defined(__GLIBC__) && defined(__USE_MISC)
+LOGBESSEL_INLINE float m_lgamma(float a) { int sign; return ::lgammaf_r(a, &sign); }
+LOGBESSEL_INLINE double m_lgamma(double a) { int sign; return ::lgamma_r(a, &sign); }
+#else
+LOGBESSEL_INLINE float m_lgamma(float a) { return std::lgamma(a); }
+LOGBESSEL_INLINE double m_lgamma(double a) { return std::lgamma(a); }
+#endif
 
 #if LOGBESSEL_DEVICE_COMPILE
 LOGBESSEL_INLINE float m_fma(float a, float b, float c) { return ::fmaf(a, b, c); }

@@ -42,8 +42,12 @@
 //               that d/dmu K_mu (odd in mu, K being even) is computed from odd pieces with an
 //               explicit factor mu; a plain forward derivative would leave an absolute error
 //               ~eps log(2/x) at mu = 0, where the exact value is 0 (700 eps at tiny x);
-//       x  > 1: Steed's CF2 differentiated in a1 = 1/4 - mu^2 (the only way mu enters the
-//               fraction), so d/dmu = -2 mu d/da1 is exactly odd as well.
+//       x  > 1: not this route: log_kv_dv_wronskian differentiates log_kv's Wronskian form
+//               instead (only the ratio part of Steed's CF2, differentiated in a1 = 1/4 - mu^2,
+//               plus the power series of I_v, I_{v+1} with their harmonic sums): 2x faster
+//               than differentiating CF2's slowly converging sum s, as this code did before.
+//               Measured against Arb (1339 random v, x in [1, 21.5], incl. near-(half-)integer
+//               v): max 3.0 eps float64, 2.6 float32.
 //
 //  Negative order. K: K_{-v} = K_v, so log_kv_dv is odd in v. I: for non-integer a = -v > 0,
 //  I_{-a} = I_a + c K_a, c = (2/pi) sin(a pi) (DLMF 10.27.2); with w = c K_a / I_a,
@@ -319,77 +323,107 @@ template <typename T> LOGBESSEL_INLINE kd_start<T> temme_series_dmu(T mu, T x) {
     return out;
 }
 
-// Steed's CF2 (log_kv.hpp, steed_cf2) differentiated in a1 = 1/4 - mu^2 (forward mode: every
-// quantity carries its derivative d/da1), for |mu| <= 1/2, x > 1. Then d/dmu = -2 mu d/da1.
-// K_mu = sqrt(pi/(2x)) e^-x / s  =>  d/dmu log K_mu = 2 mu (ds/da1) / s;
-// rho_mu = (mu + x + 1/2 - a1 h)/2  =>  d rho_mu/dmu = (1 + 2 mu d(a1 h)/da1)/2.
-template <typename T> LOGBESSEL_INLINE kd_start<T> steed_cf2_dmu(T mu, T x) {
+// rho_mu = (x/2) K_{mu+1}/K_mu and d rho_mu/dmu for |mu| <= 1/2, x > 1: the continued fraction
+// h of Steed's CF2 (steed_rho of log_kv.hpp) differentiated in a1 = 1/4 - mu^2 (the sum s
+// of CF2 is not needed: 55 steps at x = 1 instead of ~200).
+template <typename T> LOGBESSEL_INLINE void steed_rho_dmu(T mu, T x, T &rho, T &drho) {
     T b = T(2) * (T(1) + x);
     T d = T(1) / b, dd = T(0);
-    T h = d, dh = T(0);
-    T delh = d, ddelh = T(0);
-    T q1 = T(0), dq1 = T(0), q2 = T(1), dq2 = T(0);
+    T h = d, dh = T(0), delh = d, ddelh = T(0);
     const T a1 = T(0.25) - mu * mu;
-    T q = a1, dq = T(1);
-    T c = a1, dc = T(1);
-    T a = -a1;
-    const T da = T(-1);
-    T s = T(1) + q * delh, ds = dq * delh;
-    const T tol = T(0.5) * limits<T>::eps();
-    // x > 1: converges in < 60 steps (the derivative a few steps after the value).
+    T a = -a1;  // da/da1 = -1
+    const T tol = T(0.25) * limits<T>::eps();
     for (int i = 2; i < 1000; ++i) {
-        const T ii = T(i);
-        a -= T(2) * (ii - T(1));
-        const T c_new = -a * c / ii;
-        dc = -(da * c + a * dc) / ii;
-        c = c_new;
-        const T qnew = (q1 - b * q2) / a;
-        const T dqnew = (dq1 - b * dq2 - qnew * da) / a;
-        q1 = q2;
-        dq1 = dq2;
-        q2 = qnew;
-        dq2 = dqnew;
-        q += c * qnew;
-        dq += dc * qnew + c * dqnew;
-        // c grows and the q_i decay (their products are the terms); the derivative needs ~1.5x
-        // the iterations of the value, by when c would overflow in float. Rescale exactly
-        // (powers of 2; the q_i recurrence is homogeneous, so q_i -> 2^60 q_i, c -> 2^-60 c
-        // leaves every product, and every derivative, unchanged).
-        if (m_fabs(c) > T(1.152921504606846976e18)) {
-            const T down = T(8.673617379884035472e-19), up = T(1.152921504606846976e18);
-            c *= down;
-            dc *= down;
-            q1 *= up;
-            dq1 *= up;
-            q2 *= up;
-            dq2 *= up;
-        }
+        a -= T(2) * T(i - 1);
         b += T(2);
         const T d_new = T(1) / (b + a * d);
-        dd = -d_new * d_new * (da * d + a * dd);
+        dd = -d_new * d_new * (a * dd - d);
         d = d_new;
         const T bd1 = b * d - T(1);
         ddelh = b * dd * delh + bd1 * ddelh;
         delh = bd1 * delh;
         h += delh;
         dh += ddelh;
-        const T dels = q * delh;
-        const T ddels = dq * delh + q * ddelh;
-        s += dels;
-        ds += ddels;
-        // absolute criteria suffice: the results are 2 mu ds/s and a1 dh / rho, |a1| <= 1/4,
-        // measured against max(1, |result|); h >= 1/(2(1+x)) is the scale of delh.
-        if (m_fabs(dels) <= tol * s && m_fabs(ddels) <= tol * s && m_fabs(ddelh) <= tol * h)
-            break;
+        if (m_fabs(delh) < tol * m_fabs(h) && m_fabs(ddelh) <= tol * m_fabs(h)) break;
     }
-    kd_start<T> out;
-    const T m2 = T(-2) * mu;  // d a1 / d mu
-    out.dlog_k_mu = -m2 * ds / s;
-    const T rho = T(0.5) * (mu + x + T(0.5) - a1 * h);
-    const T drho = T(0.5) * (T(1) - m2 * (h + a1 * dh));
-    out.dlog_k_mu1 = out.dlog_k_mu + drho / rho;
-    out.x2_over_rho = T(0.25) * x * x / rho;
+    rho = T(0.5) * (mu + x + T(0.5) - a1 * h);
+    drho = T(0.5) * (T(1) + T(2) * mu * (h + a1 * dh));  // d/dmu = -2 mu d/da1
+}
+
+// Region 3 for K with x > 1: the Wronskian form of log_kv_temme, log K_v = -log I_v -
+// log(2 rho_v) - log1p(w), w = (x/2)(I_{v+1}/I_v)/rho_v = q S_{v+1}/((v+1) rho_v S_v), q = x^2/4,
+// differentiated in v:
+//     d/dv log K_v = -d/dv log I_v - g_v/(1 + w) - (w/(1 + w)) (W/S - W1/S1 - 1/(v+1)),
+// g_v = rho_v'/rho_v (the recurrence of log_kv_dv_temme from steed_rho_dmu), d/dv log I_v =
+// log(x/2) - psi(v+1) - W/S (region 2), and d/dv log(I_{v+1}/I_v) = -1/(v+1) - W1/S1 + W/S
+// (log(x/2) cancels analytically), with S, W the sums of log_iv_dv_series for order v and
+// S1, W1 those for order v + 1 (terms q^k/(k! (v+2)_k), harmonic sums from 1/(v+2)).
+// Replaces Steed's sum s differentiated (~1.5x the 147 steps of s at x = 1) by
+// the faster ratio and one power series. Accuracy: see the header comment.
+//
+// wronskian_dv_parts computes the pieces at order v (shared with matern_dnu): rho_v,
+// g_v = rho_v'/rho_v, S = S_v, W/S, W1/S1 and w; log_kv_dv_wronskian combines them.
+template <typename T> struct wronskian_dv {
+    T rho, g, S, mean_h, mean_h1, w;
+};
+template <typename T> LOGBESSEL_INLINE wronskian_dv<T> wronskian_dv_parts(T v, T x) {
+    const T nf = m_floor(v + T(0.5));
+    const int n = static_cast<int>(nf);
+    const T mu = v - nf;
+    const T q = T(0.25) * x * x;
+    T rho, drho;
+    steed_rho_dmu(mu, x, rho, drho);
+    T nu = mu;
+    for (int k = 1; k <= n; ++k) {  // rho_{mu+k} and its derivative (log_kv_dv_temme)
+        const T x2r = q / rho;
+        const T g = drho / rho;
+        nu += T(1);
+        rho = nu + x2r;
+        drho = T(1) - x2r * g;
+    }
+    // S, W (order v) and S1, W1 (order v + 1), compensated as in log_iv_dv_series
+    T term = T(1), term1 = T(1), s_hi = T(1), s_lo = T(0), h = T(0), h1 = T(0);
+    T w_hi = T(0), w_lo = T(0), s1 = T(1), w1 = T(0);
+    for (int k = 1; k < 200; ++k) {  // x < 21.5: below eps/4 before k = 60
+        const T kk = T(k);
+        const T r = T(1) / (kk + v), r1 = T(1) / (kk + v + T(1));
+        term *= (q * r) / kk;
+        term1 *= (q * r1) / kk;
+        h += r;
+        h1 += r1;
+        T t, e;
+        two_sum(s_hi, term, t, e);
+        s_hi = t;
+        s_lo += e;
+        const T th = term * h;
+        two_sum(w_hi, th, t, e);
+        w_hi = t;
+        w_lo += e;
+        s1 += term1;
+        w1 += term1 * h1;
+        if (th <= T(0.25) * limits<T>::eps() * w_hi) break;
+    }
+    wronskian_dv<T> out;
+    out.rho = rho;
+    out.g = drho / rho;
+    out.S = s_hi + s_lo;
+    out.mean_h = (w_hi + w_lo) / out.S;
+    out.mean_h1 = w1 / s1;
+    out.w = q * s1 / ((v + T(1)) * rho * out.S);
     return out;
+}
+
+template <typename T> LOGBESSEL_INLINE T log_kv_dv_wronskian(T v, T x) {
+    const wronskian_dv<T> p = wronskian_dv_parts(v, x);
+    const T log_half_x = m_log(x) - ln2<T>();
+    const two_part<T> psi = digamma_ge1(v + T(1));
+    // -d/dv log I_v = (psi(v+1) - log(x/2)) + W/S, O(3) parts: two_sum as in log_iv_dv_series
+    T a, ae, b, be;
+    two_sum(psi.hi, -log_half_x, a, ae);
+    two_sum(a, p.mean_h, b, be);
+    const T wf = p.w / (T(1) + p.w);
+    const T rest = -p.g / (T(1) + p.w) - wf * ((p.mean_h - p.mean_h1) - T(1) / (v + T(1)));
+    return b + (((ae + be) + psi.lo) + rest);
 }
 
 // Region 3 for K: R < R_D, v >= 0, x > 0.
@@ -397,7 +431,8 @@ template <typename T> LOGBESSEL_INLINE T log_kv_dv_temme(T v, T x) {
     const T nf = m_floor(v + T(0.5));
     const int n = static_cast<int>(nf);
     const T mu = v - nf;  // in [-1/2, 1/2)
-    const kd_start<T> st = (x <= T(1)) ? temme_series_dmu(mu, x) : steed_cf2_dmu(mu, x);
+    if (x > T(1)) return log_kv_dv_wronskian(v, x);
+    const kd_start<T> st = temme_series_dmu(mu, x);
     if (n == 0) return st.dlog_k_mu;
     const T x2 = T(0.25) * x * x;
     // rho_{mu+1} and its log-derivative g = rho'/rho from rho_mu (via (x/2)^2/rho_mu)

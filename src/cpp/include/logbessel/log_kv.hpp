@@ -11,11 +11,13 @@
 //
 //  2. R < R_D: Temme's method (N. M. Temme, J. Comput. Phys. 19 (1975) 324) for the
 //     fractional order mu = v - n in [-1/2, 1/2):
-//       x <= 2: Temme's series for K_mu and K_{mu+1}; the gamma-function combinations
+//       x <= 1: Temme's series for K_mu and K_{mu+1}; the gamma-function combinations
 //               Gamma_1(mu), Gamma_2(mu) come from the Taylor series of 1/Gamma(1 + mu), so
 //               there is no cancellation as mu -> 0;
-//       x  > 2: Steed's continued fraction CF2 (Thompson & Barnett, J. Comput. Phys. 64
-//               (1986) 490), which gives K_mu and K_{mu+1}/K_mu;
+//       x  > 1: the continued fraction of Steed's CF2 (Thompson & Barnett, J. Comput. Phys. 64
+//               (1986) 490) for rho_mu ~ K_{mu+1}/K_mu only (steed_rho), then log K_v from the
+//               Wronskian with the power series of I (see log_kv_temme; 2.8x faster than
+//               CF2's own K_mu, whose sum s needs ~2.7x the steps of the ratio);
 //     then the forward recurrence K_{nu+1} = (2 nu / x) K_nu + K_{nu-1} (DLMF 10.29.1), which
 //     is stable for K (the dominant solution as nu grows), up to v. To stay overflow-free for
 //     x down to the smallest subnormal, the recurrence runs on the scaled ratios
@@ -132,6 +134,29 @@ template <typename T> LOGBESSEL_INLINE k_start<T> steed_cf2(T mu, T x) {
     return out;
 }
 
+// rho_mu = (x/2) K_{mu+1}(x) / K_mu(x) alone, for |mu| <= 1/2 and x > 1: the continued
+// fraction h of Steed's CF2 (as in steed_cf2, without the normalisation sum s), rho_mu =
+// (mu + x + 1/2 - a1 h)/2. h converges ~2.7x faster than s (55 steps instead of 147 at x = 1,
+// 32 / 80 at x = 2, 12 / 24 at x = 10, double), and log K then comes from the Wronskian
+// (log_kv_temme), which needs the power series of I anyway near the turning point.
+template <typename T> LOGBESSEL_INLINE T steed_rho(T mu, T x) {
+    T b = T(2) * (T(1) + x);
+    T d = T(1) / b;
+    T h = d, delh = d;
+    const T a1 = T(0.25) - mu * mu;
+    T a = -a1;
+    const T tol = T(0.25) * limits<T>::eps();
+    for (int i = 2; i < 1000; ++i) {
+        a -= T(2) * T(i - 1);
+        b += T(2);
+        d = T(1) / (b + a * d);
+        delh = (b * d - T(1)) * delh;
+        h += delh;
+        if (m_fabs(delh) < tol * m_fabs(h)) break;
+    }
+    return T(0.5) * (mu + x + T(0.5) - a1 * h);
+}
+
 // Region 2: R < R_D, v >= 0, x > 0.
 template <typename T> LOGBESSEL_INLINE T log_kv_temme(T v, T x) {
     const T nf = m_floor(v + T(0.5));
@@ -140,17 +165,17 @@ template <typename T> LOGBESSEL_INLINE T log_kv_temme(T v, T x) {
     // Temme's series up to x = 1, Steed's CF2 above. (Temme's series is used up to x = 2 in
     // the literature, but from x ~ 1 its first term turns negative and the cancellation costs
     // up to ~8 ulps at x = 2; CF2 needs more steps at x = 1..2, but stays accurate.)
-    const k_start<T> st = (x <= T(1)) ? temme_series(mu, x) : steed_cf2(mu, x);
-    // Where log K_v is not O(1) the direct product is accurate, no Wronskian needed: n = 0
-    // outside x in (1, 2.5) (K_mu itself), and n >= 1 away from the turning point x ~ 0.7 v,
-    // where log K_{mu+1} + sum log rho + (n-1) log(2/x) adds terms without cancellation.
-    const bool direct = (n == 0) ? (x <= T(1) || x >= T(2.5)) : (x <= T(0.2) * v || x >= T(3) * v);
-    if (direct && n == 0) return st.log_k_mu;
     const T x2 = T(0.25) * x * x;
-    // Forward recurrence of rho_nu = (x/2) K_{nu+1}/K_nu (stable for K: all terms positive,
-    // errors damped by (x/2)^2 / (rho_{nu-1} rho_nu) < 1 at each step).
-    T rho = st.rho;
-    if (n >= 1) {
+    T rho;
+    if (x <= T(1)) {
+        const k_start<T> st = temme_series(mu, x);
+        // Where log K_v is not O(1) the direct product is accurate, no Wronskian needed: n = 0
+        // (K_mu itself), and n >= 1 away from the turning point x ~ 0.7 v, where
+        // log K_{mu+1} + sum log rho + (n-1) log(2/x) adds terms without cancellation.
+        const bool direct = (n == 0) || x <= T(0.2) * v;
+        if (n == 0) return st.log_k_mu;
+        // Forward recurrence of rho_nu = (x/2) K_{nu+1}/K_nu (stable for K: all terms positive,
+        // errors damped by (x/2)^2 / (rho_{nu-1} rho_nu) < 1 at each step).
         T nu = mu + T(1);
         rho = nu + st.x2_over_rho;  // rho_{mu+1}
         T prod = T(1);  // rho_{mu+1} ... rho_{v-1}: < 1e38 for n <= 22
@@ -160,6 +185,16 @@ template <typename T> LOGBESSEL_INLINE T log_kv_temme(T v, T x) {
             rho = nu + x2 / rho;
         }
         if (direct) return st.log_k_mu1 + m_log(prod) + T(n - 1) * (ln2<T>() - m_log(x));
+    } else {
+        // x > 1: only rho_mu from the continued fraction (steed_rho), the same forward
+        // recurrence up to rho_v, and log K_v from the Wronskian below for every v (no log K_mu
+        // from CF2's slowly converging sum s).
+        rho = steed_rho(mu, x);
+        T nu = mu;
+        for (int k = 1; k <= n; ++k) {
+            nu += T(1);
+            rho = nu + x2 / rho;
+        }
     }
     // K_v from the Wronskian I_v K_{v+1} + I_{v+1} K_v = 1/x (DLMF 10.28.2):
     //     log K_v = -log I_v - log(2 rho_v) - log1p(w),

@@ -133,8 +133,9 @@ template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_debye(T v, T x) {
 // The complement cancels by up to a factor 45 (v = 0, x = 26.5: the terms of (x/2) S - W change
 // sign near j ~ x/2), and even the ratio loses 3-5 ulps to the rounding of ~70 terms summed in
 // working precision; so a_j, S and W are carried in double-double (float-float for float),
-// which leaves ~1 ulp in both results. At most ~110 terms (x < 26.5: past the peak j ~ x/2,
-// a_j falls by (x^2/4)/(j (j + v)) per step; the loop stops when the terms are below eps^2 of W).
+// which leaves ~1 ulp in both results. At most ~60 terms (x < 26.5: past the peak j ~ x/2,
+// a_j falls by (x^2/4)/(j (j + v)) per step; the loop stops when the tails are below eps/16 of
+// both W and D - W).
 // Where the first correction q/((v+1)(v+2)) is below eps the ratio is x/(2(v+1)) to working
 // precision; this also covers subnormal x, where q = x^2/4 underflows.
 template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_series(T v, T x) {
@@ -179,7 +180,10 @@ template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_series(T v, T x) 
         two_sum(wh, jh, th, tl);
         tl += wl + jl;
         two_sum(th, tl, wh, wl);
-        if (T(2) * jj > x && jh <= eps * eps * wh) break;
+        // Past j >= x/2 with m_j <= 1/2 the tails of S and W are below a_j and j a_j (see
+        // iv_ratio_series_plain), so the tail of D - W is below 2 j a_j: stop when that is
+        // below eps/16 of both D - W and W.
+        if (T(2) * jj > x && mh <= T(0.5) && T(32) * jh <= eps * m_min(T(0.5) * x * sh - wh, wh)) break;
     }
     // D = (x/2) S; ratio = W / D and complement = (D - W) / D, in double-double
     const T hx = T(0.5) * x;
@@ -196,6 +200,59 @@ template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_series(T v, T x) 
     const T ch = nh / dh;
     out.complement = ch + (m_fma(-ch, dh, nh) + nl - ch * dl) / dh;
     return out;
+}
+
+// Region 2, the ratio alone in working precision (v > -1, 0 < x, R < R_ratio): the same sums
+// S = sum a_j and W = sum j a_j, ratio = W / ((x/2) S), with a_j = a_{j-1} m_j, m_j = q/(j (j+v)),
+// in plain arithmetic. Error analysis (u = eps/2):
+//  * the computed a_j carry relative errors e_j = sum_{i<=j} d_i, |d_i| <= 4u (q/(j(j+v)): three
+//    roundings, the product one). Since the ratio is E_W[j] / E_S[j] scaled (the mean of j under
+//    the weights j a_j against a_j), its error is sum_i d_i (P_W(j >= i) - P_S(j >= i)): the
+//    coefficients are >= 0 (W is the size-biased S) and sum to Var_S(j)/E_S(j) <= 1 (the Bessel
+//    distribution is underdispersed), so the contribution is at most max |d_i| <= 4u, in
+//    practice ~u (the d_i are not all of one sign); a rounding of q itself is the same as
+//    perturbing x, to which the ratio is insensitive (|d log A / d log x| <= 1);
+//  * S and W are summed with two_sum compensation (Knuth), so summing ~50 terms costs O(n u^2)
+//    instead of up to n u;
+//  * truncation: past j with m_j <= 1/2 the terms of S and W fall at least geometrically by
+//    m_j (q/(i(i+1+v)) <= m_j for i >= j), so the tails are below a_j and j a_j; the loop stops
+//    when j a_j <= (eps/8) W (and j >= W/S, so a_j <= (eps/8) S as well).
+// Measured against Arb (6000 random points, R < 26.5): <= 1 ulp (double and float).
+// Cost: one division and ~20 flops a term, ~x/2 + 6 sqrt(x) + 5 terms.
+template <typename T> LOGBESSEL_INLINE T iv_ratio_series_plain(T v, T x) {
+    const T eps = limits<T>::eps();
+    const T q = T(0.25) * x * x;
+    if (q < eps * (v + T(1))) return x / (T(2) * (v + T(1))) * (T(1) - q / ((v + T(1)) * (v + T(2))));
+    T a = T(1);
+    T s = T(1), se = T(0);  // S and its compensation
+    T w = T(0), we = T(0);  // W and its compensation
+    T jj = T(0);
+    for (int j = 1; j < 400; ++j) {
+        jj += T(1);
+        const T m = q / (jj * (jj + v));
+        a *= m;
+        const T ja = jj * a;
+        T t, e;
+        two_sum(s, a, t, e);
+        s = t;
+        se += e;
+        two_sum(w, ja, t, e);
+        w = t;
+        we += e;
+        if (m <= T(0.5) && ja <= T(0.125) * eps * w) break;
+    }
+    // ratio = W / D, D = (x/2) S, with D's product and the quotient's remainder exact (fma),
+    // so the final steps add ~1/2 ulp; then the rounding ql of q = x^2/4 is put back to first
+    // order: d A / d log q = (x/2) A'(x) = (x/2)(1 - A^2) - (v + 1/2) A (DLMF 10.29.2).
+    const T hx = T(0.5) * x;
+    T dh, dl;
+    two_prod(hx, s, dh, dl);
+    dl += hx * se;
+    const T r0 = w / dh;
+    T r = r0 + ((m_fma(-r0, dh, w) + we) - r0 * dl) / dh;
+    const T ql = m_fma(T(0.25) * x, x, -q);  // x^2/4 - q exactly (x/4 exact unless subnormal)
+    r += (ql / q) * (hx * ((T(1) - r) * (T(1) + r)) - (v + T(0.5)) * r);
+    return r;
 }
 
 // I_{v+1}/I_v and, when want_complement, 1 - I_{v+1}/I_v, for v >= 0 or -1 < v < 0, 0 < x < inf.
@@ -218,8 +275,18 @@ template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_pair(T v, T x, bo
         out.complement = num / (num + x);
         return out;
     }
-    (void)want_complement;  // the series gives both at once
-    return iv_ratio_series(v, x);
+    // The ratio alone: the plain series. The complement: 1 - ratio where the ratio is at most
+    // 1/4 (1 - ratio then rounds once more: <= 3/4 ulp added), else the double-double series,
+    // which has no cancellation. Amos' lower bound x / (v + 1/2 + sqrt((v + 3/2)^2 + x^2)) <= A
+    // (D. E. Amos, Math. Comp. 28 (1974) 239, eq. (16); for v >= 0) sends the clear cases
+    // A > 1/4 straight to the double-double series.
+    if (want_complement && v >= T(0) &&
+        T(4) * x > v + T(0.5) + m_sqrt((v + T(1.5)) * (v + T(1.5)) + x * x))
+        return iv_ratio_series(v, x);
+    out.ratio = iv_ratio_series_plain(v, x);
+    if (want_complement && out.ratio > T(0.25)) return iv_ratio_series(v, x);
+    out.complement = T(1) - out.ratio;
+    return out;
 }
 
 // K_{v-1}(x)/K_v(x) > 0 for v >= 0, 0 < x < inf, R < R_ratio (Temme / Steed + recurrence).
@@ -276,22 +343,83 @@ template <typename T> LOGBESSEL_INLINE T log_iv_dx_positive(T v, T x) {
     return v / x + iv_ratio_pair(v, x, false).ratio;
 }
 
-// A'(kappa) for the Newton steps of the inverse. Below R = sqrt(v^2 + kappa^2) = 1e6 (double) /
-// 1e3 (float), the Riccati equation A' = 1 - A^2 - (2v + 1) A / kappa = c (2 - c) - (2v + 1) (A/kappa)
-// (from DLMF 10.29.2); its terms cancel to ~1/R^2 relatively, which costs at most ~R eps. Above,
-// the two leading Debye terms A' ~ v / (R (R + v)) + (kappa^2 - v^2) / (2 R^4), relative error
-// O(1/R^2). Only the speed of Newton's method depends on this slope, not the accuracy of the
-// root. Nothing overflows: 1/R is formed from max(v, kappa).
-template <typename T> LOGBESSEL_INLINE T iv_ratio_slope(T v, T kappa, T ratio, T c) {
-    const T far = sizeof(T) >= 8 ? T(1e6) : T(1e3);
+// A'(kappa) and A''(kappa) for the Halley steps of the inverse, from A (ratio) and c = 1 - A.
+// Slope: below R = sqrt(v^2 + kappa^2) = 1.6e5 (double) / 200 (float) the Riccati equation
+// A' = 1 - A^2 - (2v + 1) A / kappa = c (2 - c) - (2v + 1) (A/kappa) (from DLMF 10.29.2); its
+// terms cancel to ~1/R^2 relatively, which costs up to ~R eps. Above, the two leading Debye
+// terms A' ~ v / (R (R + v)) + (kappa^2 - v^2) / (2 R^4), relative error O(1/R^2). The switch is
+// where the two error bounds meet (R^3 eps ~ 1), so the slope is within ~4e-11 (double) /
+// 2e-5 (float) relatively everywhere.
+// Curvature: differentiating the Riccati equation, A'' = -2 A A' - (2v + 1) (kappa A' - A)/kappa^2,
+// which cancels to ~1/R relatively (error ~R^2 eps); above the same switch, the derivative of
+// the two Debye terms, A'' ~ -v kappa (2R + v) / (R^3 (R + v)^2) + kappa (3v^2 - kappa^2) / R^6,
+// relative error O(1/R); for small kappa (kappa^2 < (v + 1)/100), where kappa A' - A cancels,
+// the power series A = kappa/(2(v+1)) - kappa^3/(8 (v+1)^2 (v+2)) + ... gives
+// A'' ~ -3 kappa / (4 (v+1)^2 (v+2)) to relative O(kappa^2/(v+1)). Halley's method needs A''
+// only to a few digits: its error enters the step as (error of A'') x eps0^2 (see iv_ratio_inv).
+// Nothing overflows: 1/R is formed from max(v, kappa).
+template <typename T> struct ratio_derivs {
+    T d1, d2;  // A', A''
+};
+template <typename T> LOGBESSEL_INLINE ratio_derivs<T> iv_ratio_derivs(T v, T kappa, T ratio, T c) {
+    const T far = sizeof(T) >= 8 ? T(1.6e5) : T(200);
     const T va = m_fabs(v);  // v >= -1/2
     const T m = m_max(va, kappa);
     const T rr = m_min(va, kappa) / m;
     const T sq = m_sqrt(T(1) + rr * rr);
-    if (m * sq < far) return c * (T(2) - c) - (T(2) * v + T(1)) * (ratio / kappa);
+    const T tv1 = T(2) * v + T(1);
+    ratio_derivs<T> d;
+    if (m * sq < far) {
+        const T a_over_k = ratio / kappa;
+        d.d1 = c * (T(2) - c) - tv1 * a_over_k;
+        if (kappa * kappa < T(0.01) * (v + T(1))) {
+            const T v1 = v + T(1);
+            d.d2 = T(-0.75) * kappa / (v1 * v1 * (v + T(2)));
+        } else {
+            d.d2 = T(-2) * ratio * d.d1 - tv1 * (d.d1 - a_over_k) / kappa;
+        }
+        return d;
+    }
     const T inv_r = (T(1) / m) / sq;  // 1/R
     const T vr = v * inv_r, kr = kappa * inv_r;
-    return inv_r * (vr / (T(1) + vr)) + (T(0.5) * inv_r) * (inv_r * ((kr - vr) * (kr + vr)));
+    const T opv = T(1) + vr;
+    d.d1 = inv_r * (vr / opv) + (T(0.5) * inv_r) * (inv_r * ((kr - vr) * (kr + vr)));
+    d.d2 = -(inv_r * inv_r) * (vr * kr * (T(2) + vr) / (opv * opv)) +
+           (inv_r * inv_r) * (inv_r * (kr * (T(3) * vr * vr - kr * kr)));
+    return d;
+}
+
+// Start for the inverse (v >= 0; used with v clamped to 0 for -1/2 < v < 0): the exact root
+// kappa of A(kappa) = r satisfies r = kappa / (v + 1/2 + sqrt(C^2 + kappa^2)) for a unique
+// C^2 = (v + 3/2) (v + 1/2 + g); Amos' bounds (D. E. Amos, Math. Comp. 28 (1974) 239) are
+// g = 1 (lower bound, exact as kappa -> 0) and g = -1 (upper), and matching the expansion
+// A ~ 1 - (v + 1/2)/kappa + (4v^2 - 1)/(8 kappa^2) as kappa -> infinity gives g -> 0. We model
+//     g(v, r) = (1 - r^2)/(1 + r^2) + r^2 (1 - r^2) h(r^2, t) / (v + 1),   t = 1/(1 + v),
+// where the first term is the v -> infinity limit (read off the uniform expansion; it leaves
+// a relative error ~1e-7 in kappa for v > 1e3) and h is a polynomial of degree 5 in r^2 and 3
+// in t, fitted (least squares on the relative error of kappa, v in [0, 1e3], r in (0, 1)) to
+// the exact g. Then kappa = r (a + sqrt(a^2 r^2 + (1 - r^2) C^2)) / (1 - r^2), a = v + 1/2.
+// Measured start error |kappa0/kappa - 1| (2e5 random points, v to 1e7, 1 - r down to 1e-12):
+// <= 3.4e-4 for v in [0, 3), <= 2.4e-5 for v >= 3; up to ~0.8 for -1/2 < v < 0 (near v = -1/2
+// and r -> 1, where the root leaves this family; the iteration's safeguards take over).
+template <typename T> LOGBESSEL_INLINE T iv_ratio_inv_start(T v, T r, T s) {
+    const T vp = m_max(v, T(0));
+    const T t = T(1) / (T(1) + vp);
+    const T u = r * r;
+    const T one_minus_u = s * (T(1) + r);  // 1 - r^2 without cancellation (s = 1 - r exact)
+    const T p0 = T(2.5591324059400047) + t * (T(-1.300333033270197) + t * (T(-0.082580892656209631) + t * T(0.096580460868652976)));
+    const T p1 = T(-1.0699087503444178) + t * (T(-17.620106034975457) + t * (T(30.680893982580155) + t * T(-11.657842977302016)));
+    const T p2 = T(-58.301479938132474) + t * (T(284.17447383284053) + t * (T(-379.33623360442385) + t * T(144.7783577933011)));
+    const T p3 = T(200.99183588564637) + t * (T(-976.98503659887956) + t * (T(1335.5641327578005) + t * T(-531.73829635187644)));
+    const T p4 = T(-245.85145726949941) + t * (T(1246.9376528215773) + t * (T(-1777.8831676893246) + t * T(737.40189661932936)));
+    const T p5 = T(101.76473546766098) + t * (T(-537.73570125894116) + t * (T(797.60007925346622) + t * T(-342.87073811214094)));
+    const T h = p0 + u * (p1 + u * (p2 + u * (p3 + u * (p4 + u * p5))));
+    const T g = one_minus_u / (T(1) + u) + u * one_minus_u * h * t;
+    // C^2 / b^2 with b = v + 3/2 factored out (b^2 overflows for v ~ 1e154 / 1e19 in float)
+    const T a = v + T(0.5), b = v + T(1.5);
+    const T ab = a / b;
+    const T c2_over_b2 = m_max((a + g) / b, T(0));
+    return ((r * b) * (ab + m_sqrt(ab * ab * u + one_minus_u * c2_over_b2))) / one_minus_u;
 }
 
 }  // namespace detail
@@ -380,31 +508,44 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv(T v, T r) {
         return limits<T>::nan();
     if (r == T(0)) return T(0);
     if (detail::m_isinf(v)) return limits<T>::inf();
-    const T s = T(1) - r;  // exact for r >= 1/2 (Sterbenz); used only there
+    const T s = T(1) - r;  // exact for r >= 1/2 (Sterbenz)
     // v = -1/2: A = tanh(kappa), kappa = atanh(r) = log1p(2r / (1 - r)) / 2.
     if (v == T(-0.5)) return T(0.5) * detail::m_log1p(T(2) * r / s);
-    // Start: invert Amos' lower bound G(k) = k / (alpha + sqrt(beta^2 + k^2)), alpha = v + 1/2,
-    // beta = v + 3/2: k0 = r (alpha + sqrt(r^2 alpha^2 + (1 - r^2) beta^2)) / (1 - r^2) >= root,
-    // with beta factored out of the square root (beta^2 overflows for v ~ 1e154 / 1e19 in float).
-    const T alpha = v + T(0.5), beta = v + T(1.5);
-    const T one_minus_r2 = s * (T(1) + r);
-    const T ab = alpha / beta;
-    T kappa = ((r * beta) * (ab + detail::m_sqrt(r * r * ab * ab + one_minus_r2))) / one_minus_r2;
+    T kappa = detail::iv_ratio_inv_start(v, r, s);
     if (detail::m_isinf(kappa)) return kappa;  // the root itself is beyond the float range
+    // Halley's method on f = A(kappa) - r, written as s - (1 - A) for r > 1/2 so that f keeps
+    // full relative accuracy near r = 1. Convergence is cubic, e1 ~ C e0^3 (e = relative error
+    // of kappa), with C <= 4 measured over v >= -1/2. The first step(s) use the ratio in
+    // working precision only (the plain power series, complement 1 - A); once a step is below
+    // tau_p = 5e-3, the next evaluations are the accurate ones (double-double complement). We
+    // stop after an accurate step of relative size e <= tau: the error left is then at most
+    //     C e^3 + d2 e^2 + d1 e
+    // (d1, d2: relative errors of A', A'', see iv_ratio_derivs), below eps/4 for tau = 1e-6 in
+    // double (4e-18 + 6e-18 + 4e-17) and tau = 1e-4 in float. From the start's error
+    // (<= 3.4e-4 for v >= 0) this is one working-precision and one accurate evaluation.
+    // Safeguards (only for -1/2 < v < 0, where the start can be off by ~80%): each step keeps
+    // kappa in [kappa/2, 2 kappa], Halley falls back to Newton when its correction factor
+    // leaves [1/2, 2], and the iteration count is capped.
     const bool use_complement = r > T(0.5);
-    // Newton: quadratic convergence from a start within a few percent; the cap is never reached
-    // in practice (3-4 steps), it only bounds the work.
-    for (int it = 0; it < 12; ++it) {
-        const detail::debye_ratio<T> a = detail::iv_ratio_pair(v, kappa, use_complement);
+    const T tau = sizeof(T) >= 8 ? T(1e-6) : T(1e-4);
+    bool accurate = !use_complement;  // for r <= 1/2 the working-precision ratio is accurate
+    for (int it = 0; it < 24; ++it) {
+        const detail::debye_ratio<T> a = detail::iv_ratio_pair(v, kappa, accurate && use_complement);
         const T f = use_complement ? (s - a.complement) : (a.ratio - r);
-        const T slope = detail::iv_ratio_slope(v, kappa, a.ratio, a.complement);
-        if (!(slope > T(0))) break;
-        T step = f / slope;
-        // stay inside (kappa/2, 2 kappa): protects the first steps from a poor slope
+        const detail::ratio_derivs<T> d = detail::iv_ratio_derivs(v, kappa, a.ratio, a.complement);
+        if (!(d.d1 > T(0))) break;
+        T step = f / d.d1;
+        const T hf = T(1) - step * d.d2 / (T(2) * d.d1);  // Halley: step / (1 - f A''/(2 A'^2))
+        if (hf >= T(0.5) && hf <= T(2)) step /= hf;
         if (step > T(0.5) * kappa) step = T(0.5) * kappa;
         if (step < -kappa) step = -kappa;
         kappa -= step;
-        if (detail::m_fabs(step) <= T(2) * limits<T>::eps() * kappa) break;
+        const T rel = detail::m_fabs(step) / kappa;
+        if (accurate) {
+            if (rel <= tau) break;
+        } else if (rel <= T(5e-3)) {
+            accurate = true;
+        }
     }
     return kappa;
 }
