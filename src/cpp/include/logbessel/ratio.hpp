@@ -431,14 +431,11 @@ template <typename T> LOGBESSEL_INLINE ratio_derivs<T> iv_ratio_derivs(T v, T ka
         return o;
     }
     const T far = sizeof(T) >= 8 ? T(1.6e5) : T(200);
-    const T va = m_fabs(v);  // v >= -1/2
-    const T m = m_max(va, kappa);
-    const T rr = m_min(va, kappa) / m;
-    const T sq = m_sqrt(T(1) + rr * rr);
     const T tv1 = T(2) * v + T(1);
     ratio_derivs<T> d;
     // (v < 0: the Debye terms' O(1/R^2) remainder is not small against A' ~ (v + 1/2)/R^2)
-    if (m * sq < far || v < T(0)) {
+    // (v^2 + kappa^2 may overflow to inf for huge arguments: then the far branch, as it should)
+    if (v * v + kappa * kappa < far * far || v < T(0)) {
         const T a_over_k = ratio / kappa;
         d.d1 = c * (T(2) - c) - tv1 * a_over_k;
         if (kappa * kappa < T(0.01) * (v + T(1))) {
@@ -449,6 +446,9 @@ template <typename T> LOGBESSEL_INLINE ratio_derivs<T> iv_ratio_derivs(T v, T ka
         }
         return d;
     }
+    const T m = m_max(v, kappa);  // v >= 0 here
+    const T rr = m_min(v, kappa) / m;
+    const T sq = m_sqrt(T(1) + rr * rr);
     const T inv_r = (T(1) / m) / sq;  // 1/R
     const T vr = v * inv_r, kr = kappa * inv_r;
     const T opv = T(1) + vr;
@@ -630,7 +630,8 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv(T v, T r) {
             const T a4 = T(-2) * (T(3) * a1 * a2 + A * a3) -
                          tv1 * ik * (a3 - ik * (T(3) * a2 - ik * (T(6) * a1 - T(6) * A * ik)));
             const T h = -step;
-            const T b2 = a2 / (T(2) * a1), b3 = a3 / (T(6) * a1), b4 = a4 / (T(24) * a1);
+            const T ia1 = T(1) / a1;
+            const T b2 = T(0.5) * a2 * ia1, b3 = (T(1) / T(6)) * a3 * ia1, b4 = (T(1) / T(24)) * a4 * ia1;
             step = -h * (T(1) + h * (-b2 + h * ((T(2) * b2 * b2 - b3) + h * (b2 * (T(5) * b3 - T(5) * b2 * b2) - b4))));
             tau_it = tau5;
         } else {
