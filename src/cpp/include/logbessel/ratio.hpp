@@ -362,8 +362,26 @@ template <typename T> LOGBESSEL_INLINE T log_kv_dx_small(T v, T x) {
         const T rho = (x <= T(1)) ? temme_series(-mu, x).rho : steed_rho(-mu, x);
         return -(mu + T(2) * rho) / x;
     }
-    // (x/2)^2 / rho_nu for nu = v - 1, by the forward recurrence rho_{nu+1} = nu + 1 + x2 / rho_nu
-    T x2_over_rho = (x <= T(1)) ? temme_series(mu, x).x2_over_rho : x2 / steed_rho(mu, x);  // nu = mu
+    // (x/2)^2 / rho_nu for nu = v - 1, by the forward recurrence rho_{nu+1} = nu + 1 + x2 / rho_nu.
+    // Its start t = x2/rho_mu = (x/2) K_mu/K_{mu+1} lies in (0, x/2] (K_nu increases with |nu|),
+    // and the recurrence damps an error of the start: rho_{mu+1} = mu + 1 + t is off by at most
+    // |dt|/(mu + 1) relatively, each further step multiplies the relative error by at most
+    // x2 / (nu (nu + 1)) (rho_nu >= nu), and the result -(v/x + (x/2)/rho_{v-1}) by at most
+    // x^2 / (2 v (v - 1)). Where that product D, with dt = x/4 (the start t = x/4), is below
+    // eps/8 (small x, n >= 2: e.g. x <= 0.1 for n >= 4), Temme's series is skipped.
+    T x2_over_rho;
+    bool crude = false;
+    if (x <= T(1) && n >= 2) {
+        T dmp = (T(0.25) * x / (mu + T(1))) * ((T(0.5) * x * x) / (v * (v - T(1))));
+        T nu = mu;
+        for (int k = 1; k <= n - 2; ++k) {
+            nu += T(1);
+            dmp *= x2 / (nu * (nu + T(1)));
+        }
+        crude = dmp <= T(0.125) * limits<T>::eps();
+    }
+    if (crude) x2_over_rho = T(0.25) * x;
+    else x2_over_rho = (x <= T(1)) ? temme_series(mu, x).x2_over_rho : x2 / steed_rho(mu, x);  // nu = mu
     T nu = mu;
     for (int k = 1; k < n; ++k) {
         nu += T(1);
