@@ -362,8 +362,26 @@ template <typename T> LOGBESSEL_INLINE T log_kv_dx_small(T v, T x) {
         const T rho = (x <= T(1)) ? temme_series(-mu, x).rho : steed_rho(-mu, x);
         return -(mu + T(2) * rho) / x;
     }
-    // (x/2)^2 / rho_nu for nu = v - 1, by the forward recurrence rho_{nu+1} = nu + 1 + x2 / rho_nu
-    T x2_over_rho = (x <= T(1)) ? temme_series(mu, x).x2_over_rho : x2 / steed_rho(mu, x);  // nu = mu
+    // (x/2)^2 / rho_nu for nu = v - 1, by the forward recurrence rho_{nu+1} = nu + 1 + x2 / rho_nu.
+    // Its start t = x2/rho_mu = (x/2) K_mu/K_{mu+1} lies in (0, x/2] (K_nu increases with |nu|),
+    // and the recurrence damps an error of the start: rho_{mu+1} = mu + 1 + t is off by at most
+    // |dt|/(mu + 1) relatively, each further step multiplies the relative error by at most
+    // x2 / (nu (nu + 1)) (rho_nu >= nu), and the result -(v/x + (x/2)/rho_{v-1}) by at most
+    // x^2 / (2 v (v - 1)). Where that product D, with dt = x/4 (the start t = x/4), is below
+    // eps/8 (small x, n >= 2: e.g. x <= 0.1 for n >= 4), Temme's series is skipped.
+    T x2_over_rho;
+    bool crude = false;
+    if (x <= T(1) && n >= 2) {
+        T dmp = (T(0.25) * x / (mu + T(1))) * ((T(0.5) * x * x) / (v * (v - T(1))));
+        T nu = mu;
+        for (int k = 1; k <= n - 2; ++k) {
+            nu += T(1);
+            dmp *= x2 / (nu * (nu + T(1)));
+        }
+        crude = dmp <= T(0.125) * limits<T>::eps();
+    }
+    if (crude) x2_over_rho = T(0.25) * x;
+    else x2_over_rho = (x <= T(1)) ? temme_series(mu, x).x2_over_rho : x2 / steed_rho(mu, x);  // nu = mu
     T nu = mu;
     for (int k = 1; k < n; ++k) {
         nu += T(1);
@@ -431,14 +449,11 @@ template <typename T> LOGBESSEL_INLINE ratio_derivs<T> iv_ratio_derivs(T v, T ka
         return o;
     }
     const T far = sizeof(T) >= 8 ? T(1.6e5) : T(200);
-    const T va = m_fabs(v);  // v >= -1/2
-    const T m = m_max(va, kappa);
-    const T rr = m_min(va, kappa) / m;
-    const T sq = m_sqrt(T(1) + rr * rr);
     const T tv1 = T(2) * v + T(1);
     ratio_derivs<T> d;
     // (v < 0: the Debye terms' O(1/R^2) remainder is not small against A' ~ (v + 1/2)/R^2)
-    if (m * sq < far || v < T(0)) {
+    // (v^2 + kappa^2 may overflow to inf for huge arguments: then the far branch, as it should)
+    if (v * v + kappa * kappa < far * far || v < T(0)) {
         const T a_over_k = ratio / kappa;
         d.d1 = c * (T(2) - c) - tv1 * a_over_k;
         if (kappa * kappa < T(0.01) * (v + T(1))) {
@@ -449,6 +464,9 @@ template <typename T> LOGBESSEL_INLINE ratio_derivs<T> iv_ratio_derivs(T v, T ka
         }
         return d;
     }
+    const T m = m_max(v, kappa);  // v >= 0 here
+    const T rr = m_min(v, kappa) / m;
+    const T sq = m_sqrt(T(1) + rr * rr);
     const T inv_r = (T(1) / m) / sq;  // 1/R
     const T vr = v * inv_r, kr = kappa * inv_r;
     const T opv = T(1) + vr;
@@ -630,7 +648,8 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv(T v, T r) {
             const T a4 = T(-2) * (T(3) * a1 * a2 + A * a3) -
                          tv1 * ik * (a3 - ik * (T(3) * a2 - ik * (T(6) * a1 - T(6) * A * ik)));
             const T h = -step;
-            const T b2 = a2 / (T(2) * a1), b3 = a3 / (T(6) * a1), b4 = a4 / (T(24) * a1);
+            const T ia1 = T(1) / a1;
+            const T b2 = T(0.5) * a2 * ia1, b3 = (T(1) / T(6)) * a3 * ia1, b4 = (T(1) / T(24)) * a4 * ia1;
             step = -h * (T(1) + h * (-b2 + h * ((T(2) * b2 * b2 - b3) + h * (b2 * (T(5) * b3 - T(5) * b2 * b2) - b4))));
             tau_it = tau5;
         } else {
