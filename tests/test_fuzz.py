@@ -641,6 +641,12 @@ LOOP_BOUND_AUDIT = {
     ("signed_iv.hpp", "k_all"): "debye_max_terms(): constexpr 20 (double) / 8 (float)",
     ("signed_iv.hpp", "k"): "inner Horner loop j <= k <= k_all",
     ("ratio.hpp", "n"): "n = round(v) in the small region R < 26.5 only",
+    ("dd_math.hpp", "n_all"): "constexpr: 22 (double) / 10 (float) atanh series terms",
+    ("dd_math.hpp", "n_dd"): "constexpr: 10 (double) / 5 (float) double-double terms",
+    ("signed_iv.hpp", "n"): "trig_pi_nterms = 15 (dd_tables.hpp) Taylor terms",
+    ("signed_iv.hpp", "k_dd"): "constexpr: 10 (double) / 5 (float) double-double Debye terms",
+    ("signed_iv.hpp", "k_all"): "traits::debye_max_terms(): 20 (double) / 8 (float)",
+    ("signed_iv.hpp", "k"): "inner Horner loop j <= k <= k_dd",
 }
 
 _FOR = re.compile(r"\bfor\s*\(([^;]*);([^;]*);")
