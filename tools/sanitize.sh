@@ -75,16 +75,14 @@ CC=gcc CXX=g++ "$py" -m pip install -q --no-build-isolation "$root[test]" \
   -Ccmake.define.CMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined,float-cast-overflow" \
   -Ccmake.define.CMAKE_MODULE_LINKER_FLAGS="-fsanitize=address,undefined,float-cast-overflow"
 
-core="$("$py" -c 'import importlib.util as u; print(u.find_spec("logbessel._core").origin)' \
-        2>/dev/null || true)"
-echo "sanitize: extension $core"
 # The build must really be instrumented (a silently ignored flag would make this run worthless).
-if ! nm -D "$core" 2>/dev/null | grep -q "__asan_"; then
-  # importing without the runtime fails for an instrumented module; find the file by name instead
-  core="$(find "$work/venv" -name '_core*.so' | head -n 1)"
-  nm -D "$core" | grep -q "__asan_" || { echo "sanitize: $core is not ASan-instrumented" >&2; exit 2; }
-fi
-nm -D "$core" | grep -q "__ubsan_" || { echo "sanitize: $core is not UBSan-instrumented" >&2; exit 2; }
+# (Found by name: importing it before the ASan runtime is preloaded would fail.)
+core="$(find "$work"/venv/lib/*/site-packages/logbessel -name '_core*.so' | head -n 1)"
+echo "sanitize: extension $core"
+syms="$(nm -D "$core")"  # (not `nm | grep -q`: with pipefail, grep -q's early exit fails nm)
+for tag in __asan_ __ubsan_; do
+  if [[ "$syms" != *"$tag"* ]]; then echo "sanitize: $core lacks $tag symbols" >&2; exit 2; fi
+done
 
 # Run in the checkout: its package sources live in python/logbessel, which is not importable from
 # the root, so `import logbessel` is the installed, instrumented copy (checked below).

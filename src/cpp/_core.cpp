@@ -76,6 +76,12 @@ void add_binary_ufunc(py::module_ &m, const char *name, PyUFuncGenericFunction *
     PyObject *f = PyUFunc_FromFuncAndData(loops, no_data, binary_types, 2, 2, 1, PyUFunc_None,
                                           name, doc, 0);
     if (f == nullptr) throw py::error_already_set();
+    // pickle stores a ufunc as a global by name; without __module__ it finds the module by
+    // scanning sys.modules, which calls getattr on every loaded module (a module with a
+    // deprecating __getattr__, e.g. mpmath.rational in mpmath >= 1.4, then makes pickling warn,
+    // an error under -W error; found by tests/test_concurrency.py). NumPy >= 2 ufuncs accept the
+    // attribute; older ones have no __dict__, and then the scan remains.
+    if (PyObject_SetAttrString(f, "__module__", m.attr("__name__").ptr()) < 0) PyErr_Clear();
     m.attr(name) = py::reinterpret_steal<py::object>(f);
 }
 
