@@ -641,12 +641,8 @@ LOOP_BOUND_AUDIT = {
     ("signed_iv.hpp", "k_all"): "debye_max_terms(): constexpr 20 (double) / 8 (float)",
     ("signed_iv.hpp", "k"): "inner Horner loop j <= k <= k_all",
     ("ratio.hpp", "n"): "n = round(v) in the small region R < 26.5 only",
-    ("dd_math.hpp", "n_all"): "constexpr: 22 (double) / 10 (float) atanh series terms",
-    ("dd_math.hpp", "n_dd"): "constexpr: 10 (double) / 5 (float) double-double terms",
-    ("signed_iv.hpp", "n"): "trig_pi_nterms = 15 (dd_tables.hpp) Taylor terms",
-    ("signed_iv.hpp", "k_dd"): "constexpr: 10 (double) / 5 (float) double-double Debye terms",
-    ("signed_iv.hpp", "k_all"): "traits::debye_max_terms(): 20 (double) / 8 (float)",
-    ("signed_iv.hpp", "k"): "inner Horner loop j <= k <= k_dd",
+    ("ratio.hpp", "k"): "Miller's recurrence counts k down from n <= 1002 (forward pass capped at 1000)",
+    ("ratio.hpp", "kd"): "Miller's double-double switch level, 0 <= kd <= n <= 1002",
 }
 
 _FOR = re.compile(r"\bfor\s*\(([^;]*);([^;]*);")

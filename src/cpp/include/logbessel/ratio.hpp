@@ -183,8 +183,10 @@ template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_miller(T v, T x) 
     const T need_n = T(16) * cw * c_min_inv / eps;
     const T need_k = neg ? need_n : T(64) * cw;
     T p = T(1), t = (v + T(0.5)) * ix;
+    // (capped at 1000 levels: P_N^2, P_N >= prod (1 + (v + k)/x), reaches need_n (<= ~1e36 for
+    // x <= 26.5 and |v + 1/2| >= eps) long before; the cap only bounds the loop's time)
     int n = 0, kd = 0;
-    while (n < 1000) {
+    for (int level = 0; level < 1000; ++level) {
         p *= T(1) + t;
         t += ix;
         ++n;
@@ -452,8 +454,8 @@ template <typename T> LOGBESSEL_INLINE ratio_derivs<T> iv_ratio_derivs(T v, T ka
     const T tv1 = T(2) * v + T(1);
     ratio_derivs<T> d;
     // (v < 0: the Debye terms' O(1/R^2) remainder is not small against A' ~ (v + 1/2)/R^2)
-    // (v^2 + kappa^2 may overflow to inf for huge arguments: then the far branch, as it should)
-    if (v * v + kappa * kappa < far * far || v < T(0)) {
+    // (v, kappa < far first: v^2 + kappa^2 would overflow, and raise the flag, for v ~ 1e154)
+    if ((v < far && kappa < far && v * v + kappa * kappa < far * far) || v < T(0)) {
         const T a_over_k = ratio / kappa;
         d.d1 = c * (T(2) - c) - tv1 * a_over_k;
         if (kappa * kappa < T(0.01) * (v + T(1))) {
