@@ -641,6 +641,8 @@ LOOP_BOUND_AUDIT = {
     ("signed_iv.hpp", "k_all"): "debye_max_terms(): constexpr 20 (double) / 8 (float)",
     ("signed_iv.hpp", "k"): "inner Horner loop j <= k <= k_all",
     ("ratio.hpp", "n"): "n = round(v) in the small region R < 26.5 only",
+    ("ratio.hpp", "k"): "Miller's recurrence counts k down from n <= 1002 (forward pass capped at 1000)",
+    ("ratio.hpp", "kd"): "Miller's double-double switch level, 0 <= kd <= n <= 1002",
 }
 
 _FOR = re.compile(r"\bfor\s*\(([^;]*);([^;]*);")

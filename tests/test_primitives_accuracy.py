@@ -34,20 +34,10 @@ import logbessel  # noqa: E402
 # The target test is then an expected failure that errors once the target is met (remove the
 # entry), and the ratchet (1.25 x the measured max err_abs) may only go down.
 KNOWN_SHORTFALLS: dict[tuple[str, str, str], tuple[float, str]] = {
-    # log|I_v| for negative order: the signed combination near the zeros of I_v in x at large
-    # |v| and near negative integers is still being worked on (issue 5 stays open).
-    ("log_abs_iv", "float64", "near_integer"): (11.0, "v within 1e-9 of a negative integer, tiny x"),
-    ("log_abs_iv", "float32", "near_integer"): (7.2, "v within 1e-3 of a negative integer, tiny x"),
-    ("log_abs_iv", "float64", "negative_v"): (6.5, "I_a + c K_a combination at moderate x"),
 }
 
-# Relative-error shortfalls of iv_ratio / iv_ratio_c (same ratchet rule). For -1 < v < 0 the
-# complement comes from one recurrence step from v + 1 and carries ~(v + 3/2)/|v + 1/2| ulps
-# (documented in the docstring; exact closed form at v = -1/2).
-KNOWN_RELATIVE_SHORTFALLS: dict[tuple[str, str, str], tuple[float, str]] = {
-    ("iv_ratio_c", "float64", "negative_v"): (4.5, "-1 < v < 0: recurrence step from v + 1"),
-    ("iv_ratio_c", "float32", "negative_v"): (5.5, "-1 < v < 0: recurrence step from v + 1"),
-}
+# Relative-error shortfalls of iv_ratio / iv_ratio_c (same ratchet rule). None at present.
+KNOWN_RELATIVE_SHORTFALLS: dict[tuple[str, str, str], tuple[float, str]] = {}
 
 
 def implementation(func: str):

@@ -124,7 +124,7 @@ Domain rules:
 * nan in either argument -> nan; x < 0 -> nan; v <= -1 -> nan (I_v may vanish there).
 * x = 0 -> 0; x = +inf -> 1 (finite v); v = +inf -> 0 (finite x), nan for x = +inf.
 
-Methods: the power series summed in double-double for sqrt(v^2 + x^2) < 26.5 (11 in float32),
+Methods: the power series (terms of one sign, compensated sums) for sqrt(v^2 + x^2) < 26.5 (11 in float32),
 the Debye expansions of I_v and I_v' rearranged so that no term cancels above. Accuracy: ~1 ulp
 (relative error; see the README's tables, measured against Arb).
 
@@ -161,11 +161,14 @@ Notes
 Domain rules as for `iv_ratio`: x = 0 -> 1, x = +inf -> 0, v = +inf -> 1 (finite x), v <= -1 or
 x < 0 or nan -> nan.
 
-Accuracy: ~1 ulp relative for v >= 0 (the power series in double-double below
-sqrt(v^2 + x^2) = 26.5, where it cancels by up to a factor 45; a Debye form with terms of one sign
-above). For -1 < v < 0 one step of the recurrence from v + 1 is used, which leaves a relative
-error of about (v + 3/2) / |v + 1/2| ulps: the complement is exponentially small at v = -1/2,
-where the closed form 1 - tanh(x) is used instead.
+Accuracy: ~1 ulp relative. Below sqrt(v^2 + x^2) = 26.5 (11 in float) the complement is
+1 - ratio where the ratio is at most 1/4, and otherwise comes from Miller's backward recurrence
+with its last levels in double-double (float-float); above, a Debye form with terms of one sign.
+For -1 < v < 0 in the Debye region one step of the recurrence from v + 1 is used, with the
+small numerator (~v + 1/2) formed without cancellation; within ~1/x of v = -1/2 its O(1/x)
+corrections still cancel (up to ~eps/(2 x |v + 1/2|) relative; float32 evaluates -1 < v < 0 in
+double, so this only shows in float64, for |v + 1/2| below ~1e-3). At v = -1/2 the closed form
+1 - tanh(x) is used.
 
 Examples
 --------
@@ -199,12 +202,15 @@ Notes
 Domain rules: nan in either argument -> nan; v < -1/2 -> nan; r < 0 or r >= 1 -> nan; r = 0 -> 0;
 v = +inf -> +inf for 0 < r < 1; v = -1/2 -> atanh(r) (the ratio is tanh there).
 
-Method: Newton's method on the ratio (r <= 1/2) or on its complement 1 - r, which is exact in
-floating point (r > 1/2), started from the inverse of Amos' lower bound
-kappa / (v + 1/2 + sqrt((v + 3/2)^2 + kappa^2)) (D. E. Amos, Math. Comp. 28 (1974)); 3-4 steps,
-at most 12. Accuracy: a few ulps of kappa for the exact input r. Around kappa ~ v for large v the
-problem itself is ill-conditioned (|d log kappa / d log r| reaches ~3.4), so one ulp of the ratio
-there is worth ~3 ulps of kappa.
+Method: Halley's method (A' = 1 - A^2 - (2v+1) A / kappa and A'' from the Riccati equation, no
+extra Bessel evaluation) on the ratio (r <= 1/2) or on its complement 1 - r, which is exact in
+floating point (r > 1/2), started from kappa0 = r (a + sqrt(a^2 r^2 + (1 - r^2) C^2)) / (1 - r^2),
+a = v + 1/2, the inverse of a Amos-type form kappa / (a + sqrt(C^2 + kappa^2)) (D. E. Amos,
+Math. Comp. 28 (1974)) with C^2 fitted in (v, r): relative error <= 3.4e-4 for v >= 0. One step
+in working precision and one accurate step (1-2 ratio evaluations); the stopping rule follows
+from the cubic rate, with a cap of 24 steps. Accuracy: a few ulps of kappa for the exact input r.
+Around kappa ~ v for large v the problem itself is ill-conditioned (|d log kappa / d log r|
+reaches ~3.4), so one ulp of the ratio there is worth ~3 ulps of kappa.
 
 Examples
 --------

@@ -61,7 +61,7 @@ template <typename T> LOGBESSEL_INLINE two_part<T> inv_odd(int k) {
     return {h, -m_fma(h, d, T(-1)) / d};
 }
 
-// ln(x) = log(x) for x = hi + lo > 0 (hi normal and finite), to ~2^-102 relative in double (~2^-45
+// ln(x) = log(x) for x = hi + lo > 0 (hi finite; subnormal only with lo = 0), to ~2^-102 relative in double (~2^-45
 // in float). Method: x = f 2^e with f in [1/sqrt2, sqrt2) (frexp, exact), so
 //     log x = e log 2 + 2 atanh(u),  u = (f - 1)/(f + 1),  |u| <= 0.1716   (DLMF 4.6.1 with
 //     log f = 2 atanh u), 2 atanh u = 2u (1 + w/3 + w^2/5 + ...), w = u^2 <= 0.0295.
@@ -78,7 +78,8 @@ template <typename T> LOGBESSEL_INLINE two_part<T> ln(two_part<T> x) {
         f = T(2) * f;
         --e;
     }
-    const T fl = x.lo * (f / x.hi);  // f / x.hi = 2^-e exactly
+    // f / x.hi = 2^-e exactly (it overflows for subnormal x.hi, where lo is 0)
+    const T fl = (x.lo == T(0)) ? T(0) : x.lo * (f / x.hi);
     const two num = from_sum(f - T(1), fl);  // f - 1 exact (Sterbenz)
     two den = from_sum(f, T(1));
     den.lo += fl;

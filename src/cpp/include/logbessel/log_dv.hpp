@@ -243,16 +243,8 @@ template <typename T> LOGBESSEL_INLINE T dsinhc(T sigma, T ch, T sh) {
 // p_k' = (p_{k-1}' + p_k)/(k - mu), p_0' = p_0 (L + psi(1+mu)) run alongside.
 template <typename T> LOGBESSEL_INLINE kd_start<T> temme_series_dmu(T mu, T x) {
     const T mu2 = mu * mu;
-    T E = T(0), dE = T(0), O = T(0), dO = T(0);  // dE = E'(mu^2), dO = O'(mu^2)
-    for (int k = rgamma_ncoeffs - 1; k >= 0; --k) {
-        if (k % 2 == 1) {
-            dO = dO * mu2 + O;
-            O = O * mu2 + rgamma_coeff<T>(k);
-        } else {
-            dE = dE * mu2 + E;
-            E = E * mu2 + rgamma_coeff<T>(k);
-        }
-    }
+    T E, dE, O, dO;  // dE = E'(mu^2), dO = O'(mu^2)
+    rgamma_even_odd<T, true>(mu2, E, O, dE, dO);
     const T rgp = E + mu * O;  // 1/Gamma(1 + mu)
     const T rgm = E - mu * O;  // 1/Gamma(1 - mu)
     const T F = T(1) / (rgp * rgm);
@@ -265,8 +257,13 @@ template <typename T> LOGBESSEL_INLINE kd_start<T> temme_series_dmu(T mu, T x) {
 
     const T L = ln2<T>() - m_log(x);  // log(2/x), no 2/x (overflows for subnormal x)
     const T sigma = mu * L;
-    const T ch = m_cosh(sigma), sh = m_sinh(sigma);
-    const T sinhc = (m_fabs(sigma) < limits<T>::eps()) ? T(1) : sh / sigma;
+    // cosh, sinh of sigma and alpha from exp(sigma), which p_0 and q_0 need anyway
+    // (sinhc_from_exp, log_kv.hpp): one exp instead of five hyperbolic functions
+    const T e = m_exp(sigma);
+    const T ie = T(1) / e;
+    const T ch = T(0.5) * (e + ie);
+    const T sinhc = sinhc_from_exp(sigma, e, ie);
+    const T sh = sigma * sinhc;
     const T X = g1 * ch + g2 * sinhc * L;
     T f = F * X;
     T df = dF * X + F * (dg1 * ch + g1 * L * sh + dg2 * sinhc * L + g2 * L * L * dsinhc(sigma, ch, sh));
@@ -275,14 +272,15 @@ template <typename T> LOGBESSEL_INLINE kd_start<T> temme_series_dmu(T mu, T x) {
     const T z = mu * O / E;  // |z| < 0.3
     const T alpha = sigma - T(0.5) * m_log1p(T(2) * z / (T(1) - z));
     const T sqrt_f = m_sqrt(F);
-    const T ca = m_cosh(alpha), sa = m_sinh(alpha);
+    const T ea = e * m_sqrt((T(1) - z) / (T(1) + z));  // e^alpha = e^sigma e^-atanh(z)
+    const T iea = T(1) / ea;
+    const T ca = T(0.5) * (ea + iea), sa = alpha * sinhc_from_exp(alpha, ea, iea);
     const T Lpe = L + psi_e;
     T M = sqrt_f * sa;
     T dP = sqrt_f * (Lpe * sa + psi_o * ca);
     T dM = sqrt_f * (Lpe * ca + psi_o * sa);
-    const T e = m_exp(sigma);
     T p = T(0.5) * e / rgp;
-    T q = T(0.5) / (e * rgm);
+    T q = T(0.5) * ie / rgm;
     T dp = p * (Lpe + psi_o);  // psi(1 + mu) = psi_e + psi_o
 
     const T x2 = T(0.25) * x * x;
@@ -292,19 +290,20 @@ template <typename T> LOGBESSEL_INLINE kd_start<T> temme_series_dmu(T mu, T x) {
     // x <= 1: c_k <= 4^-k / k!, so 20 terms leave < 1e-30 of the leading ones.
     for (int k = 1; k <= 30; ++k) {
         const T kk = T(k);
-        const T den = kk * kk - mu2;
+        const T im = T(1) / (kk - mu), ip = T(1) / (kk + mu);
+        const T iden = im * ip;  // 1/(k^2 - mu^2): two divisions instead of seven
         const T P = p + q;
-        f = (kk * f + P) / den;
-        df = (kk * df + dP + T(2) * mu * f) / den;
-        p /= (kk - mu);
-        q /= (kk + mu);
-        const T M_new = (kk * M + mu * P) / den;
-        const T dP_new = (kk * dP + M + mu * dM + T(2) * mu * (p + q)) / den;
-        const T dM_new = (kk * dM + P + mu * dP + T(2) * mu * M_new) / den;
+        f = (kk * f + P) * iden;
+        df = (kk * df + dP + T(2) * mu * f) * iden;
+        p *= im;
+        q *= ip;
+        const T M_new = (kk * M + mu * P) * iden;
+        const T dP_new = (kk * dP + M + mu * dM + T(2) * mu * (p + q)) * iden;
+        const T dM_new = (kk * dM + P + mu * dP + T(2) * mu * M_new) * iden;
         M = M_new;
         dP = dP_new;
         dM = dM_new;
-        dp = (dp + p) / (kk - mu);
+        dp = (dp + p) * im;
         c *= x2 / kk;
         const T del = c * f, ddel = c * df;
         const T del1 = c * (p - kk * f), ddel1 = c * (dp - kk * df);
@@ -327,25 +326,9 @@ template <typename T> LOGBESSEL_INLINE kd_start<T> temme_series_dmu(T mu, T x) {
 // h of Steed's CF2 (steed_rho of log_kv.hpp) differentiated in a1 = 1/4 - mu^2 (the sum s
 // of CF2 is not needed: 55 steps at x = 1 instead of ~200).
 template <typename T> LOGBESSEL_INLINE void steed_rho_dmu(T mu, T x, T &rho, T &drho) {
-    T b = T(2) * (T(1) + x);
-    T d = T(1) / b, dd = T(0);
-    T h = d, dh = T(0), delh = d, ddelh = T(0);
     const T a1 = T(0.25) - mu * mu;
-    T a = -a1;  // da/da1 = -1
-    const T tol = T(0.25) * limits<T>::eps();
-    for (int i = 2; i < 1000; ++i) {
-        a -= T(2) * T(i - 1);
-        b += T(2);
-        const T d_new = T(1) / (b + a * d);
-        dd = -d_new * d_new * (a * dd - d);
-        d = d_new;
-        const T bd1 = b * d - T(1);
-        ddelh = b * dd * delh + bd1 * ddelh;
-        delh = bd1 * delh;
-        h += delh;
-        dh += ddelh;
-        if (m_fabs(delh) < tol * m_fabs(h) && m_fabs(ddelh) <= tol * m_fabs(h)) break;
-    }
+    T h, dh;
+    steed_h<T, true>(a1, x, h, dh);  // log_kv.hpp: continuants, derivative in a1
     rho = T(0.5) * (mu + x + T(0.5) - a1 * h);
     drho = T(0.5) * (T(1) + T(2) * mu * (h + a1 * dh));  // d/dmu = -2 mu d/da1
 }

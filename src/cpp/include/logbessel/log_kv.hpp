@@ -33,17 +33,37 @@
 namespace logbessel {
 namespace detail {
 
+// The even and odd parts of 1/Gamma(1 + mu) = sum c_k mu^k (coefficients.hpp): E(mu^2) =
+// sum_{k even} c_k mu^k, O(mu^2) = sum_{k odd} c_k mu^(k-1), and with WithDeriv their
+// derivatives in mu^2, by Horner's rule two coefficients at a time (no per-term branch, so the
+// fixed-count loop unrolls).
+template <typename T, bool WithDeriv>
+LOGBESSEL_INLINE void rgamma_even_odd(T mu2, T &E, T &O, T &dE, T &dO) {
+    static_assert(rgamma_ncoeffs % 2 == 0, "pairs (odd k, even k - 1)");
+    E = T(0);
+    O = T(0);
+    dE = T(0);
+    dO = T(0);
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
+#pragma GCC unroll 14
+#endif
+    for (int k = rgamma_ncoeffs - 1; k >= 1; k -= 2) {
+        if (WithDeriv) {
+            dO = dO * mu2 + O;
+            dE = dE * mu2 + E;
+        }
+        O = O * mu2 + rgamma_coeff<T>(k);
+        E = E * mu2 + rgamma_coeff<T>(k - 1);
+    }
+}
+
 // Temme's gamma combinations for |mu| <= 1/2, from 1/Gamma(1 + mu) = sum c_k mu^k:
 //   Gamma_1(mu) = (1/Gamma(1 - mu) - 1/Gamma(1 + mu)) / (2 mu) = -sum_{k odd} c_k mu^{k-1}
 //   Gamma_2(mu) = (1/Gamma(1 - mu) + 1/Gamma(1 + mu)) / 2     =  sum_{k even} c_k mu^k
 // 28 Taylor terms: the tail at |mu| = 1/2 is below 1e-24.
 template <typename T> LOGBESSEL_INLINE void temme_gammas(T mu, T &g1, T &g2, T &rg_plus, T &rg_minus) {
-    const T mu2 = mu * mu;
-    T odd = T(0), even = T(0);
-    for (int k = rgamma_ncoeffs - 1; k >= 0; --k) {
-        if (k % 2 == 1) odd = odd * mu2 + rgamma_coeff<T>(k);
-        else even = even * mu2 + rgamma_coeff<T>(k);
-    }
+    T odd, even, unused_d_odd, unused_d_even;
+    rgamma_even_odd<T, false>(mu * mu, even, odd, unused_d_even, unused_d_odd);
     g1 = -odd;
     g2 = even;
     rg_plus = even + mu * odd;   // 1/Gamma(1 + mu)
@@ -63,37 +83,66 @@ template <typename T> struct k_start {
     T log_k_mu, log_k_mu1, rho, x2_over_rho;
 };
 
-template <typename T> LOGBESSEL_INLINE k_start<T> temme_series(T mu, T x) {
+// sinh(sigma)/sigma given e = exp(sigma) and ie = 1/e: the Taylor series (DLMF 4.33.1) to
+// sigma^16/17! for |sigma| < 1/2 (truncation < 1e-22), where (e - 1/e)/2 cancels; beyond it
+// (e - 1/e)/(2 sigma) loses < 1 bit. Lets Temme's series take cosh and sinh from the one
+// exp(sigma) it needs anyway.
+template <typename T> LOGBESSEL_INLINE T sinhc_from_exp(T sigma, T e, T ie) {
+    const T s2 = sigma * sigma;
+    if (s2 < T(0.25))
+        return T(1) + s2 * (T(1.0 / 6) + s2 * (T(1.0 / 120) + s2 * (T(1.0 / 5040) + s2 * (T(1.0 / 362880) +
+               s2 * (T(1.0 / 39916800) + s2 * (T(1.0 / 6227020800.0) + s2 * (T(1.0 / 1307674368000.0) +
+               s2 * T(1.0 / 355687428096000.0))))))));
+    return (T(0.5) * (e - ie)) / sigma;
+}
+
+// The two sums alone (K_mu = sum, K_{mu+1} = (2/x) sum1) and log(2/x), for callers that need
+// fewer logs than k_start has. Transcendentals: log x and one exp. mu pi / sin(mu pi) =
+// Gamma(1+mu) Gamma(1-mu) (reflection, DLMF 5.5.3) = 1/(rg+ rg-) from the Taylor polynomials
+// already evaluated (no sin; exact 1 at mu = 0), and cosh, sinh from e = exp(sigma), which
+// p_0, q_0 need anyway (a series for sinh(sigma)/sigma where e - 1/e would cancel).
+template <typename T> struct temme_sum_out {
+    T sum, sum1, log_2_over_x;
+};
+template <typename T> LOGBESSEL_INLINE temme_sum_out<T> temme_sums(T mu, T x) {
     T g1, g2, rgp, rgm;
     temme_gammas(mu, g1, g2, rgp, rgm);
     const T log_2_over_x = ln2<T>() - m_log(x);  // no 2/x: it overflows for subnormal x
-    const T pimu = pi<T>() * mu;
-    const T fact = (m_fabs(pimu) < limits<T>::eps()) ? T(1) : pimu / m_sin(pimu);
+    const T fact = T(1) / (rgp * rgm);
     const T sigma = mu * log_2_over_x;
-    const T sinhc = (m_fabs(sigma) < limits<T>::eps()) ? T(1) : m_sinh(sigma) / sigma;
-    T f = fact * (g1 * m_cosh(sigma) + g2 * sinhc * log_2_over_x);
     const T e = m_exp(sigma);  // (x/2)^-mu: at most (2/x)^(1/2), finite for every x > 0
+    const T ie = T(1) / e;
+    const T ch = T(0.5) * (e + ie);
+    const T sinhc = sinhc_from_exp(sigma, e, ie);
+    T f = fact * (g1 * ch + g2 * sinhc * log_2_over_x);
     T p = T(0.5) * e / rgp;
-    T q = T(0.5) / (e * rgm);
+    T q = T(0.5) * ie / rgm;
     T c = T(1);
     const T x2 = T(0.25) * x * x;
     T sum = f, sum1 = p;
     for (int k = 1; k < 500; ++k) {
         const T kk = T(k);
-        f = (kk * f + p + q) / (kk * kk - mu * mu);
+        const T im = T(1) / (kk - mu), ip = T(1) / (kk + mu);  // 1/(k^2 - mu^2) = im ip
+        f = (kk * f + p + q) * (im * ip);
         c *= x2 / kk;
-        p /= (kk - mu);
-        q /= (kk + mu);
+        p *= im;
+        q *= ip;
         const T del = c * f;
         sum += del;
         sum1 += c * (p - kk * f);
         if (m_fabs(del) < limits<T>::eps() * T(0.5) * m_fabs(sum)) break;
     }
+    return {sum, sum1, log_2_over_x};
+}
+
+template <typename T> LOGBESSEL_INLINE k_start<T> temme_series(T mu, T x) {
+    const temme_sum_out<T> t = temme_sums(mu, x);
+    const T x2 = T(0.25) * x * x;
     k_start<T> out;
-    out.log_k_mu = m_log(sum);
-    out.log_k_mu1 = m_log(sum1) + log_2_over_x;  // K_{mu+1} = (2/x) sum1
-    out.rho = sum1 / sum;                          // (x/2)(2/x) sum1/sum; may be subnormal
-    out.x2_over_rho = (x2 == T(0)) ? T(0) : x2 * (sum / sum1);  // finite whenever x2 > 0
+    out.log_k_mu = m_log(t.sum);
+    out.log_k_mu1 = m_log(t.sum1) + t.log_2_over_x;  // K_{mu+1} = (2/x) sum1
+    out.rho = t.sum1 / t.sum;                           // (x/2)(2/x) sum1/sum; may be subnormal
+    out.x2_over_rho = (x2 == T(0)) ? T(0) : x2 * (t.sum / t.sum1);  // finite whenever x2 > 0
     return out;
 }
 
@@ -135,25 +184,69 @@ template <typename T> LOGBESSEL_INLINE k_start<T> steed_cf2(T mu, T x) {
 }
 
 // rho_mu = (x/2) K_{mu+1}(x) / K_mu(x) alone, for |mu| <= 1/2 and x > 1: the continued
-// fraction h of Steed's CF2 (as in steed_cf2, without the normalisation sum s), rho_mu =
-// (mu + x + 1/2 - a1 h)/2. h converges ~2.7x faster than s (55 steps instead of 147 at x = 1,
-// 32 / 80 at x = 2, 12 / 24 at x = 10, double), and log K then comes from the Wronskian
-// (log_kv_temme), which needs the power series of I anyway near the turning point.
-template <typename T> LOGBESSEL_INLINE T steed_rho(T mu, T x) {
+// fraction h = 1/(b_1 + a_2/(b_2 + a_3/(b_3 + ...))) of Steed's CF2 (as in steed_cf2, without
+// the normalisation sum s; b_i = 2(x + i), a_i = -(a1 + (i-1)i - ... ) as steed_cf2 builds
+// them, a1 = 1/4 - mu^2), rho_mu = (mu + x + 1/2 - a1 h)/2. h converges ~2.7x faster than s
+// (55 steps instead of 147 at x = 1, 32 / 80 at x = 2, 12 / 24 at x = 10, double), and log K
+// then comes from the Wronskian (log_kv_temme), which needs the power series of I anyway.
+// Evaluated with the continuants h_i = A_i/B_i, A_i = b_i A_(i-1) + a_i A_(i-2) (B alike):
+// Steed's form divides at every step on the critical path (d_i = B_(i-1)/B_i); here a
+// division every 4 steps tests convergence (|h_i - h_(i-4)| < eps/4 |h|: at least as tight as
+// Steed's one-step test) and the homogeneous recurrence is rescaled by 2^-60 when B passes
+// 2^60 (float range). With the derivative in a1 when Deriv (for log_kv_dv): dA_i = b_i
+// dA_(i-1) + a_i dA_(i-2) - A_(i-2) (da_i/da1 = -1), dh = (dA - h dB)/B.
+template <typename T, bool Deriv> LOGBESSEL_INLINE void steed_h(T a1, T x, T &h_out, T &dh_out) {
     T b = T(2) * (T(1) + x);
-    T d = T(1) / b;
-    T h = d, delh = d;
-    const T a1 = T(0.25) - mu * mu;
+    T A0 = T(0), A1 = T(1), B0 = T(1), B1 = b;
+    T dA0 = T(0), dA1 = T(0), dB0 = T(0), dB1 = T(0);
     T a = -a1;
+    T h = T(1) / b, dh = T(0);
     const T tol = T(0.25) * limits<T>::eps();
-    for (int i = 2; i < 1000; ++i) {
-        a -= T(2) * T(i - 1);
-        b += T(2);
-        d = T(1) / (b + a * d);
-        delh = (b * d - T(1)) * delh;
-        h += delh;
-        if (m_fabs(delh) < tol * m_fabs(h)) break;
+    const T big = T(1.152921504606846976e18), small = T(8.673617379884035472e-19);  // 2^60, 2^-60
+    for (int i = 2; i < 1000; i += 4) {
+        for (int j = 0; j < 4; ++j) {
+            a -= T(2) * T(i + j - 1);
+            b += T(2);
+            if (Deriv) {
+                const T dA2 = b * dA1 + a * dA0 - A0, dB2 = b * dB1 + a * dB0 - B0;
+                dA0 = dA1;
+                dA1 = dA2;
+                dB0 = dB1;
+                dB1 = dB2;
+            }
+            const T A2 = b * A1 + a * A0, B2 = b * B1 + a * B0;
+            A0 = A1;
+            A1 = A2;
+            B0 = B1;
+            B1 = B2;
+        }
+        const T iB = T(1) / B1;
+        const T h_new = A1 * iB;
+        const T dh_new = Deriv ? (dA1 - h_new * dB1) * iB : T(0);
+        const bool done = m_fabs(h_new - h) < tol * m_fabs(h_new) &&
+                          (!Deriv || m_fabs(dh_new - dh) <= tol * m_fabs(h_new));
+        h = h_new;
+        dh = dh_new;
+        if (done) break;
+        if (m_fabs(B1) > big) {
+            A0 *= small;
+            A1 *= small;
+            B0 *= small;
+            B1 *= small;
+            dA0 *= small;
+            dA1 *= small;
+            dB0 *= small;
+            dB1 *= small;
+        }
     }
+    h_out = h;
+    dh_out = dh;
+}
+
+template <typename T> LOGBESSEL_INLINE T steed_rho(T mu, T x) {
+    const T a1 = T(0.25) - mu * mu;
+    T h, unused;
+    steed_h<T, false>(a1, x, h, unused);
     return T(0.5) * (mu + x + T(0.5) - a1 * h);
 }
 
@@ -168,23 +261,24 @@ template <typename T> LOGBESSEL_INLINE T log_kv_temme(T v, T x) {
     const T x2 = T(0.25) * x * x;
     T rho;
     if (x <= T(1)) {
-        const k_start<T> st = temme_series(mu, x);
+        const temme_sum_out<T> st = temme_sums(mu, x);
         // Where log K_v is not O(1) the direct product is accurate, no Wronskian needed: n = 0
         // (K_mu itself), and n >= 1 away from the turning point x ~ 0.7 v, where
         // log K_{mu+1} + sum log rho + (n-1) log(2/x) adds terms without cancellation.
-        const bool direct = (n == 0) || x <= T(0.2) * v;
-        if (n == 0) return st.log_k_mu;
+        if (n == 0) return m_log(st.sum);
         // Forward recurrence of rho_nu = (x/2) K_{nu+1}/K_nu (stable for K: all terms positive,
         // errors damped by (x/2)^2 / (rho_{nu-1} rho_nu) < 1 at each step).
         T nu = mu + T(1);
-        rho = nu + st.x2_over_rho;  // rho_{mu+1}
-        T prod = T(1);  // rho_{mu+1} ... rho_{v-1}: < 1e38 for n <= 22
+        rho = nu + ((x2 == T(0)) ? T(0) : x2 * (st.sum / st.sum1));  // rho_{mu+1}
+        T prod = st.sum1;  // sum1 rho_{mu+1} ... rho_{v-1}: rho < 23, n <= 22 and sum1 <
+                           // (2/x)^(1/2) < 1e162 (double; float: < 1e23 times 10^10): finite
         for (int k = 2; k <= n; ++k) {  // up to rho_v
             prod *= rho;
             nu += T(1);
             rho = nu + x2 / rho;
         }
-        if (direct) return st.log_k_mu1 + m_log(prod) + T(n - 1) * (ln2<T>() - m_log(x));
+        // log K_v = log K_{mu+1} + sum log rho + (n-1) log(2/x), K_{mu+1} = (2/x) sum1: one log
+        if (x <= T(0.2) * v) return m_log(prod) + T(n) * st.log_2_over_x;
     } else {
         // x > 1: only rho_mu from the continued fraction (steed_rho), the same forward
         // recurrence up to rho_v, and log K_v from the Wronskian below for every v (no log K_mu

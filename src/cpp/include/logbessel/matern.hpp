@@ -84,6 +84,10 @@ template <typename T> LOGBESSEL_INLINE T matern_log_debye(T r, T nu) {
     if (!(u < matern_traits<T>::u_huge())) return -limits<T>::inf();
     const T sigma = m_sqrt(T(1) + u);
     const T w = u / (T(2) * (T(1) + sigma));
+    // The other terms are <= 0 (-log1p(u)/4) or below 0.01 (log1p(D) - phi(nu)), so where the
+    // leading term is below -(log_max + 60) k underflows to 0: skip the Debye series.
+    const T lead = nu * (m_log1p(w) - T(2) * w);
+    if (lead < -(log_max<T>() + T(60))) return -limits<T>::inf();
     radius<T> rd;
     rd.inv_r = (T(1) / nu) / sigma;
     rd.r_capped = (nu < T(1e30) && sigma < T(1e30) / nu) ? nu * sigma : T(1e30);
@@ -91,7 +95,7 @@ template <typename T> LOGBESSEL_INLINE T matern_log_debye(T r, T nu) {
     const T debye = debye_series(rd, T(-1));
     // small terms first, the (possibly large) nu [log1p(w) - 2 w] last
     const T small = (log1p_small(debye) - stirling_remainder(nu)) - T(0.25) * m_log1p(u);
-    return nu * (m_log1p(w) - T(2) * w) + small;
+    return lead + small;
 }
 
 // Region 2: the plain log form, for nu < stirling_min with z > ~20 (k tiny).
@@ -169,6 +173,15 @@ template <typename T> LOGBESSEL_INLINE T matern(T r, T nu) {
 
 // ---------------------------------------------------------------------------------------
 // matern_dnu(r, nu) = d/dnu k(r, nu) at fixed r (z = sqrt(2 nu) r moves with nu).
+// Regions (those of matern; accuracy measured against Arb, absolute, in eps):
+//   nu >= R_D, or R >= R_D and nu >= nu_S: region 1 differentiated (matern_dlog_debye);
+//   R < R_D, z <= 1: the scaled Temme series differentiated (matern_dnu_small_z), free of
+//       the log(z/2) + d/dnu log K cancellation (max 1.8 float64 / 2.3 float32);
+//   R < R_D, z > 1: the Wronskian form differentiated (matern_dnu_wronskian; 0.8 / 0.5);
+//   nu < nu_S, z > ~20 (k < 2e-5): the plain log form differentiated;
+//   z < z_tiny: the closed form of region 4 differentiated.
+// Dense grid of bench/accuracy_maps.py: max 4.1 (float64, in the z < z_tiny closed form at
+// nu ~ 0.006) and 3.3 (float32); the target is 16.
 // ---------------------------------------------------------------------------------------
 namespace detail {
 
@@ -228,16 +241,8 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu_small_z(T nu, T z) {
     const T mu = nu - nf;  // in [-1/2, 1/2)
     const T mu2 = mu * mu;
     // 1/Gamma(1 +- mu) = E +- mu O and the digamma values, as in temme_series_dmu
-    T E = T(0), dE = T(0), O = T(0), dO = T(0);
-    for (int k = rgamma_ncoeffs - 1; k >= 0; --k) {
-        if (k % 2 == 1) {
-            dO = dO * mu2 + O;
-            O = O * mu2 + rgamma_coeff<T>(k);
-        } else {
-            dE = dE * mu2 + E;
-            E = E * mu2 + rgamma_coeff<T>(k);
-        }
-    }
+    T E, dE, O, dO;  // dE = E'(mu^2), dO = O'(mu^2)
+    rgamma_even_odd<T, true>(mu2, E, O, dE, dO);
     const T rgp = E + mu * O, rgm = E - mu * O;
     const T F = T(1) / (rgp * rgm);
     const T U = O + T(2) * mu2 * dO;
@@ -250,12 +255,14 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu_small_z(T nu, T z) {
 
     const T L = ln2<T>() - m_log(z);
     const T sigma = mu * L;
-    const T ch = m_cosh(sigma), sh = m_sinh(sigma);
-    const T sinhc = (m_fabs(sigma) < limits<T>::eps()) ? T(1) : sh / sigma;
+    const T e = m_exp(sigma);  // cosh, sinh from it (sinhc_from_exp, log_kv.hpp)
+    const T es = T(1) / e;      // (z/2)^mu
+    const T ch = T(0.5) * (e + es);
+    const T sinhc = sinhc_from_exp(sigma, e, es);
+    const T sh = sigma * sinhc;
     const T X = g1 * ch + g2 * sinhc * L;
     const T f0 = F * X;
     const T df0 = dF * X + F * (dg1 * ch + g1 * L * sh + dg2 * sinhc * L + g2 * L * L * dsinhc(sigma, ch, sh));
-    const T es = m_exp(-sigma);  // (z/2)^mu
     T ft = es * f0, dft = es * (df0 - L * f0);
     T pt = T(0.5) / rgp;             // Gamma(1+mu)/2
     T wt = es * es * (T(0.5) / rgm);  // q^mu Gamma(1-mu)/2
@@ -271,11 +278,11 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu_small_z(T nu, T z) {
     // q <= 1/4: c_k <= 4^-k/k!, the terms fall below eps/4 of the sums within ~12 steps
     for (int k = 1; k <= 30; ++k) {
         const T kk = T(k);
-        const T den = kk * kk - mu2;
-        const T ft_new = (kk * ft + pt + wt) / den;
-        dft = (kk * dft + dpt + dwt + T(2) * mu * ft_new) / den;
-        ft = ft_new;
         const T im = T(1) / (kk - mu), ip = T(1) / (kk + mu);
+        const T iden = im * ip;  // 1/(k^2 - mu^2)
+        const T ft_new = (kk * ft + pt + wt) * iden;
+        dft = (kk * dft + dpt + dwt + T(2) * mu * ft_new) * iden;
+        ft = ft_new;
         pt *= im;
         wt *= ip;
         dpt = (dpt + pt) * im;
@@ -366,6 +373,10 @@ template <typename T> LOGBESSEL_INLINE T matern_dlog_debye(T r, T nu, T *log_k) 
     if (!(u < matern_traits<T>::u_huge())) { *log_k = -limits<T>::inf(); return T(0); }
     const T sigma = m_sqrt(T(1) + u);
     const T w = u / (T(2) * (T(1) + sigma));
+    const T lw = m_log1p(w);
+    const T lead = nu * (lw - T(2) * w);
+    // k underflows (as in matern_log_debye): k d/dnu log k ~ w e^lead underflows as well
+    if (lead < -(log_max<T>() + T(60))) { *log_k = -limits<T>::inf(); return T(0); }
     const T s = T(1) / (T(1) + u);
     const T sw = -(T(1) / nu) / sigma;  // -1/R: the K signs (-1)^k
     // Fixed term counts from R (no data-dependent exit; see matern_debye_sums): the larger of
@@ -383,8 +394,8 @@ template <typename T> LOGBESSEL_INLINE T matern_dlog_debye(T r, T nu, T *log_k) 
         else matern_debye_sums<T, 10>(s, sw, d, dd);
     }
     const T dD = dd / (T(2) * nu);  // D' = (sigma/(2R)) dd, R = nu sigma
-    *log_k = nu * (m_log1p(w) - T(2) * w) + ((log1p_small(d) - stirling_remainder(nu)) - T(0.25) * m_log1p(u));
-    return (m_log1p(w) - w) + (u / (T(4) * nu * (T(1) + u)) - stirling_remainder_d(nu) + dD / (T(1) + d));
+    *log_k = lead + ((log1p_small(d) - stirling_remainder(nu)) - T(0.25) * m_log1p(u));
+    return (lw - w) + (u / (T(4) * nu * (T(1) + u)) - stirling_remainder_d(nu) + dD / (T(1) + d));
 }
 
 }  // namespace detail

@@ -23,28 +23,33 @@
 //     1 - I_{v+1}/I_v ~ (v + 1/2)/x. The threshold is where 20 terms of E (12 in float) leave a
 //     truncation below eps/4 (debye_e_rmin). Accuracy: ~1-2 ulps.
 //
-//  2. R < R_ratio: the power series. I_{v+1}/I_v = x/(2(v+1)) S_{v+1}/S_v (DLMF 10.25.2), all
-//     terms positive. The complement 1 - I_{v+1}/I_v is taken as 1 - ratio where the ratio is
-//     below 1/4 (no cancellation); above, it is summed directly as
-//         1 - I_{v+1}/I_v = (2/x) sum_j a_j (x/2 - j) / S_v,   a_j = (x^2/4)^j / (j! (v+1)_j),
-//     (from x S_{v+1} = (4 (v+1)/x) sum_j j a_j), whose terms change sign near j ~ x/2: the
-//     sum cancels by up to a factor 45 (v = 0, x = 26.5), so a_j and the sum are carried in
-//     double-double (float-float for float). K_v'/K_v comes from the ratios rho of Temme's
-//     method / Steed's CF2 and the forward recurrence of log_kv.hpp, as a sum of positive terms.
+//  2. R < R_ratio. The ratio: the power series I_{v+1}/I_v = W / ((x/2) S), S = sum_j a_j,
+//     W = sum_j j a_j, a_j = (x^2/4)^j / (j! (v+1)_j) (DLMF 10.25.2), all terms positive, in
+//     working precision with compensated sums (iv_ratio_series_plain: error analysis there,
+//     <= ~1 ulp). The complement: 1 - ratio where the ratio is at most 1/4; above, Miller's
+//     backward recurrence for the Perron continued fraction (iv_ratio_miller), its last levels
+//     in double-double (float-float), since 1 - A cancels by up to a factor 53 there. Its
+//     depth comes from Amos' upper bound on the ratio, so no convergence test is needed.
+//     K_v'/K_v comes from the ratios rho of Temme's method / Steed's CF2 and the forward
+//     recurrence of log_kv.hpp, as a sum of positive terms.
 //
-//  Negative order. iv_ratio: for -1 < v < 0 I_v(x) > 0; the series holds as is and in the
-//  Debye region one backward step of the recurrence I_{v+1}/I_v = x / (2(v+1) + x I_{v+2}/I_{v+1})
-//  (DLMF 10.29.1; stable for the ratio) reaches v from v + 1 >= 0. The complement then has
-//  cancellation of order 1/|v + 1/2| near v = -1/2, where 1 - I_{1/2}/I_{-1/2} = 1 - tanh(x)
-//  is exponentially small; v = -1/2 itself uses that closed form.
+//  Negative order. iv_ratio: for -1 < v < 0 I_v(x) > 0; the series and Miller's recurrence
+//  hold as they are, and in the Debye region one backward step of the recurrence
+//  I_{v+1}/I_v = x / (2(v+1) + x I_{v+2}/I_{v+1}) (DLMF 10.29.1; stable for the ratio) reaches v
+//  from v + 1 >= 0. The complement's numerator 2(v+1) - x (1 - A_{v+1}) ~ v + 1/2 is then
+//  rewritten from the Debye pieces so that it does not cancel (see iv_ratio_pair); only within
+//  ~1/x of v = -1/2, where 1 - I_{1/2}/I_{-1/2} = 1 - tanh(x) is exponentially small, its O(1/x)
+//  corrections still cancel (~eps/(2x |v + 1/2|) relative); v = -1/2 itself uses the closed
+//  form. In float, the complement (and the inverse's derivatives) for -1 < v < 0 are evaluated
+//  in double, which leaves them at ~1/2 ulp of float.
 //  log_iv_dx for v <= -1 (non-integer) differentiates I_v = I_a + (2/pi) sin(a pi) K_a, a = -v
 //  (DLMF 10.27.2); it is nan where I_v(x) <= 0, like log_iv. log_kv_dx is even in v.
 //
-//  Inverse: Newton's method on A(kappa) - r (r <= 1/2) or on the complement s - c(kappa) with
-//  s = 1 - r exact (r > 1/2), started from the inverse of Amos' lower bound
-//  A >= kappa / (v + 1/2 + sqrt((v + 3/2)^2 + kappa^2)) (D. E. Amos, Math. Comp. 28 (1974) 239;
-//  used this way by Hornik & Gruen, J. Stat. Softw. 58 (2014)), which is exact to first order at
-//  both ends. A'(kappa) = 1 - A^2 - (2v + 1) A / kappa (from DLMF 10.29.2) in closed form.
+//  Inverse: Halley's method on A(kappa) - r (r <= 1/2) or on the complement s - c(kappa) with
+//  s = 1 - r exact (r > 1/2), from a start with relative error <= 3.4e-4 (v >= 0; an Amos-type
+//  form with a fitted constant, iv_ratio_inv_start). A'(kappa) = 1 - A^2 - (2v + 1) A / kappa
+//  (from DLMF 10.29.2) and A'' by differentiating it: no extra Bessel evaluation. One
+//  working-precision and one accurate evaluation; the stopping rule follows from the cubic rate.
 #pragma once
 
 #include "config.hpp"
@@ -57,11 +62,28 @@ namespace logbessel {
 namespace detail {
 
 
+// make_radius without log R (the ratios never need it; the log is most of its cost).
+template <typename T> LOGBESSEL_INLINE radius<T> ratio_radius(T v, T x) {
+    const T m = m_max(v, x);
+    const T n = m_min(v, x);
+    radius<T> out;
+    out.r = n / m;
+    const T r2 = out.r * out.r;
+    const T h2 = T(1) + r2;
+    out.sq = m_sqrt(h2);
+    out.log_r_hi = T(0);
+    out.log_r_lo = T(0);
+    out.inv_r = (T(1) / m) / out.sq;
+    out.r_capped = (m < T(1e30)) ? m * out.sq : T(1e30);
+    out.t2 = (v >= x) ? T(1) / h2 : r2 / h2;
+    return out;
+}
+
 // Below this R the E series cannot reach eps/4 with the available terms (see the header).
 template <typename T> LOGBESSEL_INLINE constexpr T ratio_debye_min_r() { return sizeof(T) >= 8 ? T(26.5) : T(11); }
 
 // U = 1 + sum_{k<=K} P_k(s) w^k and E = sum_{k<=K} E_k(s) w^k, w = sign / R.
-template <typename T, int K> LOGBESSEL_INLINE void debye_ratio_sums_fixed(T s, T w, T &u, T &e) {
+template <typename T, int K> LOGBESSEL_INLINE void debye_ratio_sums_fixed(T s, T w, T &u, T &e, T &e2, T &su_out) {
     T p[K + 1], q[K + 1];
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
 #pragma GCC unroll 20
@@ -74,41 +96,45 @@ template <typename T, int K> LOGBESSEL_INLINE void debye_ratio_sums_fixed(T s, T
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
 #pragma GCC unroll 20
 #endif
-    for (int k = K; k >= 1; --k) {
+    for (int k = K; k >= 2; --k) {
         su = (su + p[k]) * w;
         se = (se + q[k]) * w;
     }
+    su = (su + p[1]) * w;
+    e2 = se;              // sum_{k>=2} E_k w^(k-1), so that E = (E_1 + e2) w with E_1 = 1/2
+    se = (se + q[1]) * w;
+    su_out = su;  // U - 1
     u = T(1) + su;
     e = se;
 }
 
 // Term counts from the E thresholds (debye_e_rmin), which are stricter than those of P.
-template <typename T> LOGBESSEL_INLINE void debye_ratio_sums(const radius<T> &rd, T sign, T &u, T &e) {
+template <typename T> LOGBESSEL_INLINE void debye_ratio_sums(const radius<T> &rd, T sign, T &u, T &e, T &e2, T &su) {
     const T w = sign * rd.inv_r;
     const T s = rd.t2;
     const T R = rd.r_capped;
     if (sizeof(T) >= 8) {
-        if (R >= T(debye_e_rmin_double(7))) return debye_ratio_sums_fixed<T, 8>(s, w, u, e);
-        if (R >= T(debye_e_rmin_double(11))) return debye_ratio_sums_fixed<T, 12>(s, w, u, e);
-        if (R >= T(debye_e_rmin_double(15))) return debye_ratio_sums_fixed<T, 16>(s, w, u, e);
-        return debye_ratio_sums_fixed<T, 20>(s, w, u, e);
+        if (R >= T(debye_e_rmin_double(7))) return debye_ratio_sums_fixed<T, 8>(s, w, u, e, e2, su);
+        if (R >= T(debye_e_rmin_double(11))) return debye_ratio_sums_fixed<T, 12>(s, w, u, e, e2, su);
+        if (R >= T(debye_e_rmin_double(15))) return debye_ratio_sums_fixed<T, 16>(s, w, u, e, e2, su);
+        return debye_ratio_sums_fixed<T, 20>(s, w, u, e, e2, su);
     }
-    if (R >= T(debye_e_rmin_float(3))) return debye_ratio_sums_fixed<T, 4>(s, w, u, e);
-    if (R >= T(debye_e_rmin_float(5))) return debye_ratio_sums_fixed<T, 6>(s, w, u, e);
-    if (R >= T(debye_e_rmin_float(7))) return debye_ratio_sums_fixed<T, 8>(s, w, u, e);
-    return debye_ratio_sums_fixed<T, 12>(s, w, u, e);
+    if (R >= T(debye_e_rmin_float(3))) return debye_ratio_sums_fixed<T, 4>(s, w, u, e, e2, su);
+    if (R >= T(debye_e_rmin_float(5))) return debye_ratio_sums_fixed<T, 6>(s, w, u, e, e2, su);
+    if (R >= T(debye_e_rmin_float(7))) return debye_ratio_sums_fixed<T, 8>(s, w, u, e, e2, su);
+    return debye_ratio_sums_fixed<T, 12>(s, w, u, e, e2, su);
 }
 
 // Region 1 pieces for v >= 0, R >= R_ratio, with m = max(v, x), r = min/max, sq = sqrt(1 + r^2)
-// from make_radius (so nothing overflows for x or v near the float max).
+// from ratio_radius (so nothing overflows for x or v near the float max).
 template <typename T> struct debye_ratio {
     T ratio;       // I_{v+1}/I_v
     T complement;  // 1 - I_{v+1}/I_v
 };
 template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_debye(T v, T x) {
-    const radius<T> rd = make_radius(v, x);
-    T u, e;
-    debye_ratio_sums(rd, T(1), u, e);
+    const radius<T> rd = ratio_radius(v, x);
+    T u, e, e2, su;
+    debye_ratio_sums(rd, T(1), u, e, e2, su);
     const bool x_major = x >= v;
     const T x_over_r = x_major ? T(1) / rd.sq : rd.r / rd.sq;  // x / R
     const T corr = x_over_r * (e / u);                           // (x/R) E/U > 0
@@ -126,79 +152,90 @@ template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_debye(T v, T x) {
     return out;
 }
 
-// Region 2: the power series (v > -1, 0 < x, R < R_ratio). With a_j = (x^2/4)^j / (j! (v+1)_j),
-// S = sum_j a_j = S_v and W = sum_j j a_j, x S_{v+1} = (4 (v+1)/x) W (DLMF 10.25.2), so
-//     I_{v+1}/I_v     = W / ((x/2) S),
-//     1 - I_{v+1}/I_v = ((x/2) S - W) / ((x/2) S).
-// The complement cancels by up to a factor 45 (v = 0, x = 26.5: the terms of (x/2) S - W change
-// sign near j ~ x/2), and even the ratio loses 3-5 ulps to the rounding of ~70 terms summed in
-// working precision; so a_j, S and W are carried in double-double (float-float for float),
-// which leaves ~1 ulp in both results. At most ~60 terms (x < 26.5: past the peak j ~ x/2,
-// a_j falls by (x^2/4)/(j (j + v)) per step; the loop stops when the tails are below eps/16 of
-// both W and D - W).
-// Where the first correction q/((v+1)(v+2)) is below eps the ratio is x/(2(v+1)) to working
-// precision; this also covers subnormal x, where q = x^2/4 underflows.
-template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_series(T v, T x) {
-    debye_ratio<T> out;
+// Region 2, the complement (and the ratio with it) where the ratio exceeds 1/4: Miller's
+// backward recurrence (the Perron continued fraction I_{v+1}/I_v = 1/(a_1 + 1/(a_2 + ...)),
+// a_k = 2(v+k)/x, DLMF 10.29.1 / 10.33.1, evaluated backward): y_{N+1} = 0, y_N = 1,
+// y_{k-1} = a_k y_k + y_{k+1}; then A = y_1/y_0 and 1 - A = (y_0 - y_1)/y_0.
+//  * Truncation: with r_k = I_{v+k+1}/I_{v+k}, a relative error d in r_k becomes -d r_k r_{k-1}
+//    in r_{k-1}, so starting from r_N = 0 leaves a relative error ~prod_{k<=N} r_k^2 in A.
+//    Amos' upper bound r_k <= x / (v+k+1/2 + sqrt((v+k+1/2)^2 + x^2)) = exp(-asinh(t_k)) <=
+//    1/(1 + t_k), t_k = (v+k+1/2)/x (D. E. Amos, Math. Comp. 28 (1974) 239), gives
+//    prod r_k^2 <= 1/P_N^2 with P_N = prod_{k<=N} (1 + t_k), formed in a first forward pass;
+//    N is the first index with P_N^2 >= 16 (2 + 2x) / (eps c_min), plus 2, where
+//    c_min = 1/(2 + 2x) <= 1 - A for v >= 0 (from the same bound at k = 0), so the truncation
+//    is below eps/16 of the complement.
+//  * Rounding: an error introduced at level k is damped by prod_{j<k} r_j r_{j+1} ~ 1/P_k^2 on
+//    its way to A; the complement needs A to eps (1 - A)/8, so the levels k < K, with K the
+//    first index where P_K^2 >= 64 (2 + 2x), run in double-double (float-float), with
+//    a_k = (v + k)(2/x) formed exactly to that precision (two_sum, and 2/x as a pair); the
+//    levels above K in working precision (one fma each), whose errors reach A below eps/64 of
+//    the complement.
+// For -1 < v < 0 (only reached from iv_ratio_pair with the ratio above 1/4) every level is in
+// double-double and c_min is |v + 1/2|/(2 + 2x) (1 - A ~ (v + 1/2)/x changes sign at v = -1/2).
+// Cost at x = 26.5, v = 0: ~36 levels, 14 of them in double-double; no divisions in the loop.
+// Measured against Arb (6000 random points, R < 26.5): complement and ratio within ~1 ulp.
+template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_miller(T v, T x) {
     const T eps = limits<T>::eps();
-    const T q = T(0.25) * x * x;
-    if (q < eps * (v + T(1))) {
-        out.ratio = x / (T(2) * (v + T(1))) * (T(1) - q / ((v + T(1)) * (v + T(2))));
-        out.complement = T(1) - out.ratio;
-        return out;
+    const T ix = T(1) / x;
+    const T cw = T(2) + T(2) * x;
+    const bool neg = v < T(0);
+    const T c_min_inv = neg ? cw / m_max(m_fabs(v + T(0.5)), eps) : cw;
+    const T need_n = T(16) * cw * c_min_inv / eps;
+    const T need_k = neg ? need_n : T(64) * cw;
+    T p = T(1), t = (v + T(0.5)) * ix;
+    // (capped at 1000 levels: P_N^2, P_N >= prod (1 + (v + k)/x), reaches need_n (<= ~1e36 for
+    // x <= 26.5 and |v + 1/2| >= eps) long before; the cap only bounds the loop's time)
+    int n = 0, kd = 0;
+    for (int level = 0; level < 1000; ++level) {
+        p *= T(1) + t;
+        t += ix;
+        ++n;
+        const T p2 = p * p;
+        if (kd == 0 && p2 >= need_k) kd = n;
+        if (p2 >= need_n) break;
     }
-    T qh, ql;
-    two_prod(x, x, qh, ql);
-    qh *= T(0.25);
-    ql *= T(0.25);                // q = x^2/4 as qh + ql (no underflow: q >= eps (v + 1))
-    T ah = T(1), al = T(0);       // a_j
-    T sh = T(1), sl = T(0);       // S
-    T wh = T(0), wl = T(0);       // W
-    for (int j = 1; j < 400; ++j) {
-        const T jj = T(j);
-        // m = q / (j (j + v)) in double-double
-        T uh, ul;
-        two_sum(jj, v, uh, ul);
-        T dh, dl;
-        two_prod(jj, uh, dh, dl);
-        dl += jj * ul;
-        const T mh = qh / dh;
-        const T ml = (m_fma(-mh, dh, qh) + ql - mh * dl) / dh;
-        // a_j = a_{j-1} m
+    n += 2;
+    if (kd == 0 || neg) kd = n;
+    // 2/x as a pair (txh + txl)
+    const T txh = T(2) * ix;
+    const T txl = m_fma(-txh, x, T(2)) * ix;
+    // working-precision levels n .. kd+1
+    T y1 = T(0), y0 = T(1);  // y_{k+1}, y_k with k = n
+    int k = n;
+    for (; k > kd; --k) {
+        const T ak = (v + T(k)) * txh;
+        const T ym = m_fma(ak, y0, y1);
+        y1 = y0;
+        y0 = ym;
+    }
+    // double-double levels kd .. 1
+    T y0h = y0, y0l = T(0), y1h = y1, y1l = T(0);
+    for (; k >= 1; --k) {
+        T sh, sl;
+        two_sum(v, T(k), sh, sl);
+        T ah, al;
+        two_prod(sh, txh, ah, al);
+        al += sh * txl + sl * txh;
         T ph, pl;
-        two_prod(ah, mh, ph, pl);
-        pl += ah * ml + al * mh;
-        two_sum(ph, pl, ah, al);
-        // S += a_j, W += j a_j
-        T th, tl;
-        two_sum(sh, ah, th, tl);
-        tl += sl + al;
-        two_sum(th, tl, sh, sl);
-        T jh, jl;
-        two_prod(jj, ah, jh, jl);
-        jl += jj * al;
-        two_sum(wh, jh, th, tl);
-        tl += wl + jl;
-        two_sum(th, tl, wh, wl);
-        // Past j >= x/2 with m_j <= 1/2 the tails of S and W are below a_j and j a_j (see
-        // iv_ratio_series_plain), so the tail of D - W is below 2 j a_j: stop when that is
-        // below eps/16 of both D - W and W.
-        if (T(2) * jj > x && mh <= T(0.5) && T(32) * jh <= eps * m_min(T(0.5) * x * sh - wh, wh)) break;
+        two_prod(ah, y0h, ph, pl);
+        pl += ah * y0l + al * y0h;
+        T zh, zl;
+        two_sum(ph, y1h, zh, zl);
+        zl += pl + y1l;
+        y1h = y0h;
+        y1l = y0l;
+        y0h = zh + zl;
+        y0l = zl - (y0h - zh);
     }
-    // D = (x/2) S; ratio = W / D and complement = (D - W) / D, in double-double
-    const T hx = T(0.5) * x;
-    T ph, pl;
-    two_prod(hx, sh, ph, pl);
-    pl += hx * sl;
-    T dh, dl;
-    two_sum(ph, pl, dh, dl);
-    const T rh = wh / dh;
-    out.ratio = rh + (m_fma(-rh, dh, wh) + wl - rh * dl) / dh;
+    // y0 = y_0, y1 = y_1
+    debye_ratio<T> out;
+    const T rh = y1h / y0h;
+    out.ratio = rh + ((m_fma(-rh, y0h, y1h) + y1l) - rh * y0l) / y0h;
     T nh, nl;
-    two_sum(dh, -wh, nh, nl);
-    nl += dl - wl;
-    const T ch = nh / dh;
-    out.complement = ch + (m_fma(-ch, dh, nh) + nl - ch * dl) / dh;
+    two_sum(y0h, -y1h, nh, nl);
+    nl += y0l - y1l;
+    const T ch = nh / y0h;
+    out.complement = ch + ((m_fma(-ch, y0h, nh) + nl) - ch * y0l) / y0h;
     return out;
 }
 
@@ -257,6 +294,16 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_series_plain(T v, T x) {
 
 // I_{v+1}/I_v and, when want_complement, 1 - I_{v+1}/I_v, for v >= 0 or -1 < v < 0, 0 < x < inf.
 template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_pair(T v, T x, bool want_complement) {
+    if (sizeof(T) < 8 && v < T(0) && want_complement) {
+        // float, -1 < v < 0: the complement's numerator below still cancels to ~1/(2x) relative
+        // to |v + 1/2| within ~1/x of v = -1/2, which float (with ~10-ulp Debye sums at R ~ 11)
+        // cannot afford (~200 ulps at v + 1/2 = 6e-4); evaluate this rare case in double.
+        const debye_ratio<double> d = iv_ratio_pair<double>(double(v), double(x), true);
+        debye_ratio<T> o;
+        o.ratio = T(d.ratio);
+        o.complement = T(d.complement);
+        return o;
+    }
     const T rmin = ratio_debye_min_r<T>();
     const T va = m_fabs(v);
     const bool debye = (v >= T(0) || v + T(1) >= T(0)) &&
@@ -264,47 +311,79 @@ template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_pair(T v, T x, bo
     debye_ratio<T> out;
     if (debye && v >= T(0)) return iv_ratio_debye(v, x);
     if (debye) {
-        // -1 < v < 0: one backward step from v + 1 (see the header); c = 1 - r as
-        // (2(v+1) - x c1) / (2(v+1) + x - x c1) with the product x c1 split exactly.
-        const debye_ratio<T> up = iv_ratio_debye(v + T(1), x);
-        const T two_v1 = T(2) * (v + T(1));
-        out.ratio = x / (two_v1 + x * up.ratio);
-        T ph, pl;
-        two_prod(x, up.complement, ph, pl);
-        const T num = (two_v1 - ph) - pl;
-        out.complement = num / (num + x);
+        // -1 < v < 0: one backward step from mu = v + 1 (DLMF 10.29.1),
+        //     A_v = x / (2 mu + x A_mu),   1 - A_v = N / (2 mu + x A_mu),   N = 2 mu - x (1 - A_mu).
+        // N ~ v + 1/2 is small near v = -1/2 while 2 mu and x (1 - A_mu) are ~1, so N is not
+        // formed by that subtraction: with the region-1 form of 1 - A_mu (mu < 1 << x here, so
+        // R = x sq), E = (1/2 + e2)/R and U = 1 + su, the algebra
+        //     2 mu - x mu (R + x + mu)/((R + x)(R + mu)) = mu + mu^2/(R + x),
+        //     (x^2/R) E/U = (x^2/R^2) (1/2 + (e2 - su/2)/U),   x^2/R^2 = 1 - mu^2/R^2
+        // gives, exactly,
+        //     N = (v + 1/2) + mu^2/(R + x) + mu^2/(2 R^2) - (e2 - su/2)/(sq^2 U),
+        // whose O(1/x) corrections are small against v + 1/2 unless |v + 1/2| < ~1/x; the
+        // cancellation of the plain step (~|v + 3/2|/|v + 1/2| ulps) is gone.
+        const T mu = v + T(1);
+        const radius<T> rd = ratio_radius(mu, x);
+        T u, e, e2, su;
+        debye_ratio_sums(rd, T(1), u, e, e2, su);
+        const T sq2 = rd.sq * rd.sq;
+        const T rr = rd.r;  // mu / x
+        const T a_mu = T(1) / (rd.sq + rr) - (T(1) / rd.sq) * (e / u);
+        const T num = (v + T(0.5)) + (mu * rr / (T(1) + rd.sq) + T(0.5) * rr * rr / sq2 - (e2 - T(0.5) * su) / (sq2 * u));
+        const T den = T(2) * mu + x * a_mu;
+        out.ratio = x / den;
+        out.complement = num / den;
         return out;
     }
     // The ratio alone: the plain series. The complement: 1 - ratio where the ratio is at most
-    // 1/4 (1 - ratio then rounds once more: <= 3/4 ulp added), else the double-double series,
-    // which has no cancellation. Amos' lower bound x / (v + 1/2 + sqrt((v + 3/2)^2 + x^2)) <= A
-    // (D. E. Amos, Math. Comp. 28 (1974) 239, eq. (16); for v >= 0) sends the clear cases
-    // A > 1/4 straight to the double-double series.
+    // 1/4 (1 - ratio then rounds once more: <= 3/4 ulp added), else Miller's recurrence with
+    // its double-double levels (no cancellation left). Amos' lower bound
+    // x / (v + 1/2 + sqrt((v + 3/2)^2 + x^2)) <= A (D. E. Amos, Math. Comp. 28 (1974) 239; for
+    // v >= 0) sends the clear cases A > 1/4 straight there.
     if (want_complement && v >= T(0) &&
         T(4) * x > v + T(0.5) + m_sqrt((v + T(1.5)) * (v + T(1.5)) + x * x))
-        return iv_ratio_series(v, x);
+        return iv_ratio_miller(v, x);
     out.ratio = iv_ratio_series_plain(v, x);
-    if (want_complement && out.ratio > T(0.25)) return iv_ratio_series(v, x);
+    if (want_complement && out.ratio > T(0.25)) return iv_ratio_miller(v, x);
     out.complement = T(1) - out.ratio;
     return out;
 }
 
 // K_{v-1}(x)/K_v(x) > 0 for v >= 0, 0 < x < inf, R < R_ratio (Temme / Steed + recurrence).
 // log K_v'/K_v = -(v/x + K_{v-1}/K_v); see the header of log_kv.hpp for the rho notation.
+// The start rho_mu: Temme's series for x <= 1; above, only the continued fraction h of
+// Steed's CF2 (steed_rho, log_kv.hpp): the ratio needs no K_mu, whose sum takes ~2.7x the steps.
 template <typename T> LOGBESSEL_INLINE T log_kv_dx_small(T v, T x) {
     const T nf = m_floor(v + T(0.5));
     const int n = static_cast<int>(nf);
     const T mu = v - nf;  // in [-1/2, 1/2)
+    const T x2 = T(0.25) * x * x;
     if (n == 0) {
         // v = mu in [0, 1/2): K_{mu-1}/K_mu = K_{1-mu}/K_{-mu} = (2/x) rho_{-mu}, so
         // K_v'/K_v = -(mu + 2 rho_{-mu}) / x, a sum of positive terms.
-        const k_start<T> st = (x <= T(1)) ? temme_series(-mu, x) : steed_cf2(-mu, x);
-        return -(mu + T(2) * st.rho) / x;
+        const T rho = (x <= T(1)) ? temme_series(-mu, x).rho : steed_rho(-mu, x);
+        return -(mu + T(2) * rho) / x;
     }
-    const k_start<T> st = (x <= T(1)) ? temme_series(mu, x) : steed_cf2(mu, x);
-    const T x2 = T(0.25) * x * x;
-    // (x/2)^2 / rho_nu for nu = v - 1, by the forward recurrence rho_{nu+1} = nu + 1 + x2 / rho_nu
-    T x2_over_rho = st.x2_over_rho;  // nu = mu
+    // (x/2)^2 / rho_nu for nu = v - 1, by the forward recurrence rho_{nu+1} = nu + 1 + x2 / rho_nu.
+    // Its start t = x2/rho_mu = (x/2) K_mu/K_{mu+1} lies in (0, x/2] (K_nu increases with |nu|),
+    // and the recurrence damps an error of the start: rho_{mu+1} = mu + 1 + t is off by at most
+    // |dt|/(mu + 1) relatively, each further step multiplies the relative error by at most
+    // x2 / (nu (nu + 1)) (rho_nu >= nu), and the result -(v/x + (x/2)/rho_{v-1}) by at most
+    // x^2 / (2 v (v - 1)). Where that product D, with dt = x/4 (the start t = x/4), is below
+    // eps/8 (small x, n >= 2: e.g. x <= 0.1 for n >= 4), Temme's series is skipped.
+    T x2_over_rho;
+    bool crude = false;
+    if (x <= T(1) && n >= 2) {
+        T dmp = (T(0.25) * x / (mu + T(1))) * ((T(0.5) * x * x) / (v * (v - T(1))));
+        T nu = mu;
+        for (int k = 1; k <= n - 2; ++k) {
+            nu += T(1);
+            dmp *= x2 / (nu * (nu + T(1)));
+        }
+        crude = dmp <= T(0.125) * limits<T>::eps();
+    }
+    if (crude) x2_over_rho = T(0.25) * x;
+    else x2_over_rho = (x <= T(1)) ? temme_series(mu, x).x2_over_rho : x2 / steed_rho(mu, x);  // nu = mu
     T nu = mu;
     for (int k = 1; k < n; ++k) {
         nu += T(1);
@@ -319,9 +398,9 @@ template <typename T> LOGBESSEL_INLINE T log_kv_dx_small(T v, T x) {
 template <typename T> LOGBESSEL_INLINE T log_kv_dx_positive(T v, T x) {
     const T rmin = ratio_debye_min_r<T>();
     if (!(v >= rmin || x >= rmin || v * v + x * x >= rmin * rmin)) return log_kv_dx_small(v, x);
-    const radius<T> rd = make_radius(v, x);
-    T u, e;
-    debye_ratio_sums(rd, T(-1), u, e);
+    const radius<T> rd = ratio_radius(v, x);
+    T u, e, e2, su;
+    debye_ratio_sums(rd, T(-1), u, e, e2, su);
     const bool x_major = x >= v;
     const T x_over_r = x_major ? T(1) / rd.sq : rd.r / rd.sq;
     const T r_over_x = x_major ? rd.sq : (v / x) * rd.sq;  // may overflow: genuinely > max
@@ -332,9 +411,9 @@ template <typename T> LOGBESSEL_INLINE T log_kv_dx_positive(T v, T x) {
 template <typename T> LOGBESSEL_INLINE T log_iv_dx_positive(T v, T x) {
     const T rmin = ratio_debye_min_r<T>();
     if (v >= T(0) && (v >= rmin || x >= rmin || v * v + x * x >= rmin * rmin)) {
-        const radius<T> rd = make_radius(v, x);
-        T u, e;
-        debye_ratio_sums(rd, T(1), u, e);
+        const radius<T> rd = ratio_radius(v, x);
+        T u, e, e2, su;
+        debye_ratio_sums(rd, T(1), u, e, e2, su);
         const bool x_major = x >= v;
         const T x_over_r = x_major ? T(1) / rd.sq : rd.r / rd.sq;
         const T r_over_x = x_major ? rd.sq : (v / x) * rd.sq;
@@ -362,14 +441,21 @@ template <typename T> struct ratio_derivs {
     T d1, d2;  // A', A''
 };
 template <typename T> LOGBESSEL_INLINE ratio_derivs<T> iv_ratio_derivs(T v, T kappa, T ratio, T c) {
+    if (sizeof(T) < 8 && v < T(0)) {
+        // -1/2 < v < 0 in float: A' ~ (v + 1/2)/kappa^2 is a difference of two terms ~1/kappa
+        // (both the Riccati form and the Debye terms cancel by ~|v|/(v + 1/2)): use double.
+        const ratio_derivs<double> dd = iv_ratio_derivs<double>(double(v), double(kappa), double(ratio), double(c));
+        ratio_derivs<T> o;
+        o.d1 = T(dd.d1);
+        o.d2 = T(dd.d2);
+        return o;
+    }
     const T far = sizeof(T) >= 8 ? T(1.6e5) : T(200);
-    const T va = m_fabs(v);  // v >= -1/2
-    const T m = m_max(va, kappa);
-    const T rr = m_min(va, kappa) / m;
-    const T sq = m_sqrt(T(1) + rr * rr);
     const T tv1 = T(2) * v + T(1);
     ratio_derivs<T> d;
-    if (m * sq < far) {
+    // (v < 0: the Debye terms' O(1/R^2) remainder is not small against A' ~ (v + 1/2)/R^2)
+    // (v, kappa < far first: v^2 + kappa^2 would overflow, and raise the flag, for v ~ 1e154)
+    if ((v < far && kappa < far && v * v + kappa * kappa < far * far) || v < T(0)) {
         const T a_over_k = ratio / kappa;
         d.d1 = c * (T(2) - c) - tv1 * a_over_k;
         if (kappa * kappa < T(0.01) * (v + T(1))) {
@@ -380,6 +466,9 @@ template <typename T> LOGBESSEL_INLINE ratio_derivs<T> iv_ratio_derivs(T v, T ka
         }
         return d;
     }
+    const T m = m_max(v, kappa);  // v >= 0 here
+    const T rr = m_min(v, kappa) / m;
+    const T sq = m_sqrt(T(1) + rr * rr);
     const T inv_r = (T(1) / m) / sq;  // 1/R
     const T vr = v * inv_r, kr = kappa * inv_r;
     const T opv = T(1) + vr;
@@ -513,36 +602,68 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv(T v, T r) {
     if (v == T(-0.5)) return T(0.5) * detail::m_log1p(T(2) * r / s);
     T kappa = detail::iv_ratio_inv_start(v, r, s);
     if (detail::m_isinf(kappa)) return kappa;  // the root itself is beyond the float range
-    // Halley's method on f = A(kappa) - r, written as s - (1 - A) for r > 1/2 so that f keeps
-    // full relative accuracy near r = 1. Convergence is cubic, e1 ~ C e0^3 (e = relative error
-    // of kappa), with C <= 4 measured over v >= -1/2. The first step(s) use the ratio in
-    // working precision only (the plain power series, complement 1 - A); once a step is below
-    // tau_p = 5e-3, the next evaluations are the accurate ones (double-double complement). We
-    // stop after an accurate step of relative size e <= tau: the error left is then at most
-    //     C e^3 + d2 e^2 + d1 e
-    // (d1, d2: relative errors of A', A'', see iv_ratio_derivs), below eps/4 for tau = 1e-6 in
-    // double (4e-18 + 6e-18 + 4e-17) and tau = 1e-4 in float. From the start's error
-    // (<= 3.4e-4 for v >= 0) this is one working-precision and one accurate evaluation.
+    // Newton-type steps on f = A(kappa) - r, written as s - (1 - A) for r > 1/2 so that f keeps
+    // full relative accuracy near r = 1. The derivatives of A follow from the Riccati equation
+    // A' = 1 - A^2 - (2v + 1) A / kappa (DLMF 10.29.2) by differentiation, so a step costs one
+    // ratio evaluation whatever its order. e = relative error of kappa.
+    //  * Near (R = sqrt(v^2 + kappa^2) < 300 in double, 30 in float, and kappa^2 >= (v+1)/100):
+    //    an order-5 step, the series reversion of f(kappa + d) = 0 to fourth order in
+    //    h = -f/A': d = h (1 - b2 h + (2 b2^2 - b3) h^2 + (-5 b2^3 + 5 b2 b3 - b4) h^3),
+    //    b_k = A^(k) / (k! A'). Error after the step: C5 e^5 (C5 < ~1e3 measured) plus the
+    //    derivatives' rounding (relative ~R^k eps for A^(k), entering as e^k): below eps/4 for
+    //    |step| <= tau5 = 1e-4 (double), 3e-3 (float). From the start (e <= 3.4e-4 for v >= 0,
+    //    below 1e-4 for v >= 1) this is usually a single evaluation.
+    //  * Elsewhere: Halley (A'' only, iv_ratio_derivs). Convergence is cubic, e1 ~ C e0^3 with
+    //    C <= 4 measured over v >= -1/2. We stop after an accurate step of relative size
+    //    e <= tau: the error left is at most C e^3 + d2 e^2 + d1 e (d1, d2: relative errors of
+    //    A', A'', see iv_ratio_derivs), below eps/4 for tau = 1e-6 in double (4e-18 + 6e-18 +
+    //    4e-17) and tau = 1e-4 in float. Outside region 1 the first Halley step of r > 1/2 uses
+    //    the ratio in working precision only (complement 1 - A); once a step is below 5e-3 the
+    //    next evaluations are the accurate ones. Far from the switch (v > 100) the start is
+    //    within 5e-7 and one accurate step suffices.
     // Safeguards (only for -1/2 < v < 0, where the start can be off by ~80%): each step keeps
     // kappa in [kappa/2, 2 kappa], Halley falls back to Newton when its correction factor
-    // leaves [1/2, 2], and the iteration count is capped.
+    // leaves [1/2, 2], the order-5 step is only taken for |h| <= kappa/20, and the iteration
+    // count is capped.
     const bool use_complement = r > T(0.5);
     const T tau = sizeof(T) >= 8 ? T(1e-6) : T(1e-4);
+    const T tau5 = sizeof(T) >= 8 ? T(1e-4) : T(3e-3);
+    const T r5 = sizeof(T) >= 8 ? T(300) : T(30);
     bool accurate = !use_complement;  // for r <= 1/2 the working-precision ratio is accurate
+    const T rmin = detail::ratio_debye_min_r<T>();
+    const T tv1 = T(2) * v + T(1);
     for (int it = 0; it < 24; ++it) {
+        const bool near5 = v < r5 && kappa < r5 && v * v + kappa * kappa < r5 * r5 &&
+                           kappa * kappa >= T(0.01) * (v + T(1));
+        // in region 1 the complement comes with the ratio at no extra cost: always accurate
+        if (near5 || kappa >= rmin || v >= rmin || v * v + kappa * kappa >= rmin * rmin) accurate = true;
         const detail::debye_ratio<T> a = detail::iv_ratio_pair(v, kappa, accurate && use_complement);
         const T f = use_complement ? (s - a.complement) : (a.ratio - r);
         const detail::ratio_derivs<T> d = detail::iv_ratio_derivs(v, kappa, a.ratio, a.complement);
         if (!(d.d1 > T(0))) break;
         T step = f / d.d1;
-        const T hf = T(1) - step * d.d2 / (T(2) * d.d1);  // Halley: step / (1 - f A''/(2 A'^2))
-        if (hf >= T(0.5) && hf <= T(2)) step /= hf;
+        T tau_it = tau;
+        if (near5 && detail::m_fabs(step) <= T(0.05) * kappa) {
+            const T ik = T(1) / kappa;
+            const T A = a.ratio, a1 = d.d1, a2 = d.d2;
+            const T a3 = T(-2) * (a1 * a1 + A * a2) - tv1 * ik * (a2 - ik * (T(2) * a1 - T(2) * A * ik));
+            const T a4 = T(-2) * (T(3) * a1 * a2 + A * a3) -
+                         tv1 * ik * (a3 - ik * (T(3) * a2 - ik * (T(6) * a1 - T(6) * A * ik)));
+            const T h = -step;
+            const T ia1 = T(1) / a1;
+            const T b2 = T(0.5) * a2 * ia1, b3 = (T(1) / T(6)) * a3 * ia1, b4 = (T(1) / T(24)) * a4 * ia1;
+            step = -h * (T(1) + h * (-b2 + h * ((T(2) * b2 * b2 - b3) + h * (b2 * (T(5) * b3 - T(5) * b2 * b2) - b4))));
+            tau_it = tau5;
+        } else {
+            const T hf = T(1) - step * d.d2 / (T(2) * d.d1);  // Halley: step / (1 - f A''/(2 A'^2))
+            if (hf >= T(0.5) && hf <= T(2)) step /= hf;
+        }
         if (step > T(0.5) * kappa) step = T(0.5) * kappa;
         if (step < -kappa) step = -kappa;
         kappa -= step;
         const T rel = detail::m_fabs(step) / kappa;
         if (accurate) {
-            if (rel <= tau) break;
+            if (rel <= tau_it) break;
         } else if (rel <= T(5e-3)) {
             accurate = true;
         }

@@ -8,46 +8,64 @@
 // Negative non-integer order v = -a, a > 0 not an integer (DLMF 10.27.2):
 //     I_{-a}(x) = I_a(x) + c K_a(x),   c = (2/pi) sin(a pi).
 //
-//  1. sin(a pi) > 0 (floor(a) even): both terms are positive, I_{-a}(x) > 0 for all x >= 0, and
-//     log I_{-a} = logaddexp(log I_a, log c + log K_a) has no cancellation. Accuracy: that of
-//     log I and log K (a few ulps of max(1, |log|)).
+//  Sign structure. sin(a pi) > 0 (floor(a) even): both terms are positive and I_{-a}(x) > 0
+//  for all x >= 0. sin(a pi) < 0 (floor(a) odd): I_{-a} = I_a - |c| K_a; K_a/I_a decreases
+//  strictly from +inf (x -> 0) to 0 (x -> inf), so I_{-a} has exactly one positive zero x0:
+//  negative below, positive above. Near x0 the two terms cancel; the relative error of a
+//  difference of two rounded terms is ~eps * (I_a + |c| K_a) / |I_{-a}|, unbounded at x0.
 //
-//  2. sin(a pi) < 0 (floor(a) odd): I_{-a} = I_a - |c| K_a. K_a/I_a decreases strictly from
-//     +inf (x -> 0) to 0 (x -> inf), so I_{-a} has exactly one positive zero x0: negative
-//     below, positive above. Near x0 the two terms cancel; the relative error of a difference
-//     of two rounded terms is ~eps * (I_a + |c| K_a) / |I_{-a}|, unbounded at x0.
+//  1. R = sqrt(a^2 + x^2) < R_D (the power-series region of log I, so a, x < 21.5 in double
+//     and < 10 in float), either sign of sin(a pi): the ascending series (DLMF 10.25.2 with
+//     v = -a)
+//         I_{-a}(x) = (x/2)^-a / Gamma(1-a) * S,  S = sum_k y^k / (k! (1-a)_k),  y = x^2/4,
+//     summed in double-double (float-float for float). Its first ceil(a) terms change sign
+//     ((1-a)_k = (1-a)(2-a)...(k-a)), so S itself cancels near x0, but each term is formed
+//     from the exact inputs with a relative error ~k eps^2 (y from an exact product, k - a
+//     from two_sum, products and quotients in double-double), so S comes out with an
+//     absolute error ~eps^2 * sum |t_k|: full relative accuracy for S unless x lies within
+//     ~eps^2 (relative) of the zero. The zero is resolved to the last bit, the sign is exact.
+//     Prefactor, with Gamma(a) Gamma(1-a) = pi / sin(a pi) (DLMF 5.5.3):
+//         log|(x/2)^-a / Gamma(1-a)| = lgamma(a) - a log(x/2) + log|sin(a pi)| - log pi,
+//     and sign(Gamma(1-a)) = sign(sin(a pi)). Three forms, by where the terms cancel:
+//       * a < 1/2: lgamma(a) ~ -log a against log|sin(a pi)| ~ log(a pi): replaced by the
+//         exact -log Gamma(1-a) = -lgamma1p(-a).
+//       * |sin(a pi)| >= 1/16: no large cancellation; Stirling-regrouped for a >= 6 like
+//         series_prefactor (no cancellation near x ~ 2a/e; see neg_order_prefactor).
+//       * near a negative integer (|sin(a pi)| < 1/16): log|sin| is large and negative,
+//         log|S| (terms k < a carry 1/|sin|) and, for small x, -a log(x/2) large and positive:
+//         log(|S| |sin(a pi)|) is one double-double logarithm (abs_sinpi_dd: sin(pi r) of the
+//         exactly reduced argument in double-double; dd::ln) and, for a < 6, -a log(x/2) is
+//         formed in double-double too, lgamma(a) (~0 near a = 1, 2) added last.
+//     (Before, sin(a pi) > 0 used the log-space combination below, which near integers lost
+//     ~eps |log sin| / |result|: up to 10 eps at a = 2 + 1e-9.) Accuracy: <= 2.2 eps measured
+//     against Arb (tests/data tables and random points near zeros and integers).
 //
-//     2a. R = sqrt(a^2 + x^2) < R_D (the power-series region of log I, so a, x < 21.5 in
-//         double and < 10 in float): the ascending series (DLMF 10.25.2 with v = -a)
-//             I_{-a}(x) = (x/2)^-a / Gamma(1-a) * S,  S = sum_k y^k / (k! (1-a)_k),  y = x^2/4,
-//         summed in double-double (float-float for float). Its first ceil(a) terms change
-//         sign ((1-a)_k = (1-a)(2-a)...(k-a)), so S itself cancels near x0, but each term is
-//         formed from the exact inputs with a relative error ~k eps^2 (y from an exact
-//         product, k - a from two_sum, products and quotients in double-double), so S comes
-//         out with an absolute error ~eps^2 * sum |t_k|: full relative accuracy for S unless
-//         |S| < ~eps * sum |t_k|, i.e. unless x lies within ~eps^2 (relative) of the zero.
-//         The zero itself is thus resolved to the last bit, and the sign is exact.
-//         Prefactor, with Gamma(a) Gamma(1-a) = pi / sin(a pi) (DLMF 5.5.3):
-//             log|(x/2)^-a / Gamma(1-a)| = -[a log(x/2) - lgamma(a+1)] - log a + log|sin(a pi)| - log pi,
-//         Stirling-regrouped for a >= 6 like series_prefactor (no cancellation near
-//         x ~ 2a/e; see neg_order_prefactor). sign(Gamma(1-a)) = sign(sin(a pi)) = -1 here.
-//         Accuracy: a few ulps.
-//
-//     2b. R >= R_D: Debye region. The series would need ~a terms of wildly alternating size,
-//         so we use the combination in log space: g = log I_a - log(|c| K_a) (an increasing
-//         function of x, zero at x0) and
-//             log|I_{-a}| = log I_a + log(1 - e^-g)        (g > 0),
-//             log|I_{-a}| = log(|c| K_a) + log(1 - e^g)    (g < 0),
-//         with log(1 - e^-|g|) from expm1/log1p (no cancellation in that step). The only
-//         loss is the rounding error delta_g of g (a few eps: at x0 both logs are O(log a),
-//         see below), which becomes an error delta_g / |g| in the result: at most ~1 ulp of
-//         the result for |g| > ~0.3, growing as x -> x0, and the sign is wrong only where
-//         |g| < delta_g. This is below the inherent sensitivity of I_{-a} to its inputs:
-//         x d/dx log|I_{-a}| ~ x g'(x) / g ~ 2 R / g (I_a K_a ~ 1/(2R)), so the relative
-//         rounding of x alone moves the exact result by ~R eps / |g| >= 20 eps / |g|.
-//         (At x0, I_a = |c| K_a and I_a K_a ~ 1/(2R) give log I_a ~ (log|c| - log 2R)/2,
-//         so x0 sits at the turning point x ~ 0.66 a, where log I and log K are both small
-//         and are computed to ~eps absolute.)
+//  2. R >= R_D: Debye region. The series would need ~a terms of wildly alternating size,
+//     so we use the combination in log space:
+//     sin(a pi) > 0: log I_{-a} = logaddexp(log I_a, log c + log K_a), no cancellation.
+//     sin(a pi) < 0: g = log I_a - log(|c| K_a) (an increasing function of x, zero at x0) and
+//         log|I_{-a}| = log I_a + log(1 - e^-g)        (g > 0),
+//         log|I_{-a}| = log(|c| K_a) + log(1 - e^g)    (g < 0),
+//     with log(1 - e^-|g|) from expm1/log1p (no cancellation in that step). The rounding
+//     error delta_g of g becomes an error delta_g / |g| in the result. With g from the two
+//     rounded logs, delta_g is a few eps: fine for |g| >= 1. For |g| < 1 (near x0):
+//       * R >= 64 (double) / 30 (float): g in double-double (log_iv_over_ckv_dd): with the
+//         Debye expansions the log(2 pi R) terms cancel exactly,
+//             g = 2 a eta + log((1 + S_I) / ((1 + S_K) 2 |sin(a pi)|)),
+//         every piece in double-double (exact Debye coefficients from dd_tables.hpp for the
+//         first 10 / 5 terms). delta_g ~ 1e-29 (double) at a ~ 100: the result keeps ~1 eps
+//         even for the double nearest to x0 (was 5e12 eps at a = 99.9, x ~ 66.0753).
+//       * R < 64 (double) / 30 (float): the Debye truncation (20 / 8 terms) limits the
+//         double-double g there, so the double-double series of 1. is used instead (up to
+//         ~200 terms; its cancellation factor sum|t_k| / I_a is ~1e2 at a ~ 20, ~1e5 at
+//         a ~ 50, ~5e9 at a = 100, hence not used for large R).
+//     Known limit: for 40 <~ a <~ 70 (double) neither form reaches eps^2 relative, and at
+//     the doubles within a few ulps of x0 (|g| < ~1e-15) up to ~20-50 eps was measured
+//     (random Arb checks; the table's near_zero points at a = 99.9 are at <= 2.2 eps). This is
+//     still far below the inherent sensitivity to the inputs: x d/dx log|I_{-a}| ~ 2 R / g
+//     (I_a K_a ~ 1/(2R)), so the rounding of x alone moves the exact result by ~R eps / |g|.
+//     (At x0, I_a = |c| K_a and I_a K_a ~ 1/(2R) give log I_a ~ (log|c| - log 2R)/2, so x0
+//     sits near the turning point x ~ 0.66 a, where log I and log K are small.)
 //
 // Special values: x = 0 is a pole of I_{-a} for non-integer a: log_abs_iv = +inf and the
 // sign is that of 1/Gamma(1 - a), i.e. sign(sin(a pi)) (the first series term dominates).
@@ -72,8 +90,36 @@ template <typename T> struct signed_log {
 // Double-double (float-float for T = float) arithmetic: dd_math.hpp (namespace dd).
 namespace ddsig = dd;
 
-// The series prefactor of region 2a, log|(x/2)^-a / Gamma(1-a)| = lgamma(a) - a log(x/2)
-// + log|sin(a pi)| - log pi (reflection, DLMF 5.5.3), for 1 < a < R_D, 0 < x < R_D.
+// |sin(pi a)| in double-double for finite non-integer a: r = a mod 2 is exact, reduced to
+// r in (0, 1/2] by the symmetries of sin(pi r) (exact operations), then the Taylor series of
+// sin(pi r) (r <= 1/4) or of cos(pi (1/2 - r)) in double-double (dd_tables.hpp: 15 terms, the
+// last below 2^-110 for |r| <= 1/4). Relative error ~2^-102 (double) / ~2^-45 (float).
+template <typename T> LOGBESSEL_INLINE two_part<T> abs_sinpi_dd(T a) {
+    using two = two_part<T>;
+    T r = m_fabs(a - T(2) * m_floor(T(0.5) * a));  // in [0, 2), exact
+    if (r > T(1)) r = T(2) - r;                     // |sin(pi r)| = |sin(pi (2 - r))|
+    if (r > T(0.5)) r = T(1) - r;                   // = sin(pi (1 - r)); now r in (0, 1/2]
+    const bool use_cos = r > T(0.25);
+    const T q = use_cos ? T(0.5) - r : r;  // sin(pi r) = cos(pi (1/2 - r))
+    T qh, ql;
+    two_prod(q, q, qh, ql);
+    const two q2 = {qh, ql};
+    const int n = trig_pi_nterms;
+    two p;
+    if (use_cos) {
+        p = {cospi_taylor_t<T>(2 * (n - 1)), cospi_taylor_t<T>(2 * (n - 1) + 1)};
+        for (int j = n - 2; j >= 0; --j)
+            p = dd::add(dd::mul(p, q2), two{cospi_taylor_t<T>(2 * j), cospi_taylor_t<T>(2 * j + 1)});
+        return p;
+    }
+    p = {sinpi_taylor_t<T>(2 * (n - 1)), sinpi_taylor_t<T>(2 * (n - 1) + 1)};
+    for (int j = n - 2; j >= 0; --j)
+        p = dd::add(dd::mul(p, q2), two{sinpi_taylor_t<T>(2 * j), sinpi_taylor_t<T>(2 * j + 1)});
+    return dd::mul(p, q);
+}
+
+// The series prefactor of region 1, log|(x/2)^-a / Gamma(1-a)| = lgamma(a) - a log(x/2)
+// + log|sin(a pi)| - log pi (reflection, DLMF 5.5.3), for 1/2 <= a, x with a^2 + x^2 < 64^2.
 // Near x ~ 2a/e the first two terms (each ~ a log a) cancel; for a >= 6 (double; 2 in
 // float) Stirling's series (DLMF 5.11.1) regroups them as in series_prefactor:
 //     lgamma(a) - a log(x/2) = -a log(e x / (2a)) + log(2 pi / a)/2 + phi(a),
@@ -99,7 +145,8 @@ template <typename T> LOGBESSEL_INLINE T neg_order_prefactor(T a, T x, T log_abs
     return ((half_log_2_over_pi - T(0.5) * m_log(a)) + stirling_remainder(a) + log_abs_sin) - lead;
 }
 
-// Region 2a: sin(a pi) < 0 and R < R_D. Returns log|I_{-a}(x)| and its sign; x > 0 finite.
+// Region 1 (R < R_D; also used near the zero for R < 64 / 30, see region 2): log|I_{-a}(x)|
+// and its sign; x > 0 finite, a > 0 non-integer.
 template <typename T> LOGBESSEL_INLINE signed_log<T> iv_negative_series(T a, T x) {
     using two = two_part<T>;
     // y = x^2 / 4 exactly (as hi + lo; the scaling by 1/4 is exact unless it underflows,
@@ -131,44 +178,50 @@ template <typename T> LOGBESSEL_INLINE signed_log<T> iv_negative_series(T a, T x
             break;
     }
     signed_log<T> out;
-    const T s = m_sinpi(a);  // < 0 here
+    const T s = m_sinpi(a);
     if (sum.hi == T(0)) {  // x exactly at the zero (to double-double resolution)
         out.log_abs = -limits<T>::inf();
         out.sign = T(0);
         return out;
     }
-    const T log_s = m_log(m_fabs(sum.hi)) + sum.lo / sum.hi;
-    out.log_abs = neg_order_prefactor(a, x, m_log(-s)) + log_s;
-    out.sign = (sum.hi > T(0)) ? T(-1) : T(1);  // times sign(Gamma(1-a)) = -1
-    return out;
-}
-
-// |sin(pi a)| in double-double for finite non-integer a: r = a mod 2 is exact, reduced to
-// r in (0, 1/2] by the symmetries of sin(pi r) (exact operations), then the Taylor series of
-// sin(pi r) (r <= 1/4) or of cos(pi (1/2 - r)) in double-double (dd_tables.hpp: 15 terms, the
-// last below 2^-110 for |r| <= 1/4). Relative error ~2^-102 (double) / ~2^-45 (float).
-template <typename T> LOGBESSEL_INLINE two_part<T> abs_sinpi_dd(T a) {
-    using two = two_part<T>;
-    T r = m_fabs(a - T(2) * m_floor(T(0.5) * a));  // in [0, 2), exact
-    if (r > T(1)) r = T(2) - r;                     // |sin(pi r)| = |sin(pi (2 - r))|
-    if (r > T(0.5)) r = T(1) - r;                   // = sin(pi (1 - r)); now r in (0, 1/2]
-    const bool use_cos = r > T(0.25);
-    const T q = use_cos ? T(0.5) - r : r;  // sin(pi r) = cos(pi (1/2 - r))
-    T qh, ql;
-    two_prod(q, q, qh, ql);
-    const two q2 = {qh, ql};
-    const int n = trig_pi_nterms;
-    two p;
-    if (use_cos) {
-        p = {cospi_taylor_t<T>(2 * (n - 1)), cospi_taylor_t<T>(2 * (n - 1) + 1)};
-        for (int j = n - 2; j >= 0; --j)
-            p = dd::add(dd::mul(p, q2), two{cospi_taylor_t<T>(2 * j), cospi_taylor_t<T>(2 * j + 1)});
-        return p;
+    // sign(Gamma(1-a)) = sign(sin(a pi)) (reflection, Gamma(a) > 0)
+    out.sign = ((sum.hi > T(0)) == (s > T(0))) ? T(1) : T(-1);
+    const T log_sum = m_log(m_fabs(sum.hi)) + sum.lo / sum.hi;
+    if (a < T(0.5)) {
+        // Small a: lgamma(a) ~ -log a and log|sin(a pi)| ~ log(a pi) would cancel; by
+        // reflection lgamma(a) + log|sin(a pi)| - log(pi) = -log Gamma(1 - a) = -lgamma1p(-a),
+        // with full relative accuracy as a -> 0. No other large terms cancel here.
+        out.log_abs = (-a * (m_log(x) - ln2<T>()) - lgamma1p(-a)) + log_sum;
+        return out;
     }
-    p = {sinpi_taylor_t<T>(2 * (n - 1)), sinpi_taylor_t<T>(2 * (n - 1) + 1)};
-    for (int j = n - 2; j >= 0; --j)
-        p = dd::add(dd::mul(p, q2), two{sinpi_taylor_t<T>(2 * j), sinpi_taylor_t<T>(2 * j + 1)});
-    return dd::mul(p, q);
+    if (m_fabs(s) >= T(0.0625)) {  // not near an integer: |log|sin|| < 2.8, no cancellation
+        out.log_abs = neg_order_prefactor(a, x, m_log(m_fabs(s))) + log_sum;
+        return out;
+    }
+    // Near a negative integer (|sin(a pi)| < 1/16): log|sin| is large and negative and log|S|
+    // large and positive (the terms k < a carry a factor 1/|sin|), and for small x also
+    // -a log(x/2): rounding them separately would leave ~eps |log sin| absolute. So
+    // log(|S| |sin(a pi)|) is one double-double logarithm (abs_sinpi_dd, dd::ln).
+    const two_part<T> abs_sum = (sum.hi > T(0)) ? sum : dd::neg(sum);
+    const two_part<T> l = dd::ln(dd::mul(abs_sum, abs_sinpi_dd(a)));
+    if (a < T(6)) {
+        // The prefactor's -a log(x/2) (large for tiny x) cancels against log|sin(a pi)|
+        // near a negative integer as well: form it in double-double too, and add
+        // lgamma(a) - log(pi) (lgamma(a) ~ 0 near a = 1, 2) last.
+        using two = two_part<T>;
+        const two ln2_dd = sizeof(T) >= 8 ? two{T(0.6931471805599453), T(2.3190468138462996e-17)}
+                                          : two{T(0.6931472), T(-1.9046542e-09)};
+        const two logpi_dd = sizeof(T) >= 8 ? two{T(1.1447298858494002), T(1.0265951162707826e-17)}
+                                            : two{T(1.1447299), T(3.317301e-08)};
+        const two ax = dd::mul(dd::add(dd::ln(two{x, T(0)}), dd::neg(ln2_dd)), -a);
+        const two t = dd::add(dd::add(ax, l), dd::neg(logpi_dd));
+        out.log_abs = t.hi + (t.lo + m_lgamma(a));
+    } else {
+        T r, r_l;
+        two_sum(neg_order_prefactor(a, x, T(0)), l.hi, r, r_l);
+        out.log_abs = r + (r_l + l.lo);
+    }
+    return out;
 }
 
 // g = log(I_a(x) / (|c| K_a(x))), c = (2/pi) sin(a pi), in double-double, R >= R_D (Debye).
@@ -235,7 +288,7 @@ template <typename T> LOGBESSEL_INLINE two_part<T> log_iv_over_ckv_dd(T a, T x) 
     return dd::add(dd::mul(a_eta, T(2)), dd::ln(q));
 }
 
-// Regions 1 and 2b: the combination I_a + c K_a in log space; x > 0 finite, a > 0 non-integer.
+// Region 2: the combination I_a + c K_a in log space; x > 0 finite, a > 0 non-integer.
 template <typename T> LOGBESSEL_INLINE signed_log<T> iv_negative_combination(T a, T x) {
     const T li = log_iv_positive(a, x);
     const T lk = log_kv_positive(a, x);
@@ -263,17 +316,18 @@ template <typename T> LOGBESSEL_INLINE signed_log<T> iv_negative_combination(T a
     T g = li - b, g_lo = T(0);
     if (m_fabs(g) < T(1)) {
         // Near the zero the working-precision g above carries an absolute error of a few eps,
-        // i.e. a relative error eps/|g| in the result. Double, R < 64: the Debye truncation
-        // (20 terms) would leave more than the double-double series does (cancellation
-        // factor sum|t_k| / I_a ~ 1e2 at a ~ 20, ~1e5 at a ~ 50, ~5e9 at a = 100), so the
-        // signed power series of region 2a (up to ~200 terms here).
-        if (sizeof(T) >= 8 && a * a + x * x < T(64 * 64)) return iv_negative_series(a, x);
+        // i.e. a relative error eps/|g| in the result. R < 64 (double) / 30 (float): the Debye
+        // truncation (20 / 8 terms) would leave more than the double-double series does
+        // (cancellation factor sum|t_k| / I_a ~ 1e2 at a ~ 20, ~1e5 at a ~ 50, ~5e9 at
+        // a = 100), so the signed power series of region 1 (up to ~200 terms here).
+        const T r_series = (sizeof(T) >= 8) ? T(64) : T(30);
+        if (a * a + x * x < r_series * r_series) return iv_negative_series(a, x);
         // Otherwise g in double-double (see log_iv_over_ckv_dd).
         const two_part<T> gd = log_iv_over_ckv_dd(a, x);
         g = gd.hi;
         g_lo = gd.lo;
     }
-    if (g == T(0)) {  // at the zero to the working resolution (see region 2b above)
+    if (g == T(0)) {  // at the zero to the working resolution (see region 2 above)
         out.log_abs = -limits<T>::inf();
         out.sign = T(0);
         return out;
@@ -293,7 +347,7 @@ template <typename T> LOGBESSEL_INLINE signed_log<T> iv_negative_signed(T a, T x
     using tr = traits<T>;
     const bool series_region = a < tr::debye_min_r() && x < tr::debye_min_r() &&
                                a * a + x * x < tr::debye_min_r() * tr::debye_min_r();
-    if (series_region && m_sinpi(a) < T(0)) return iv_negative_series(a, x);
+    if (series_region) return iv_negative_series(a, x);
     return iv_negative_combination(a, x);
 }
 
