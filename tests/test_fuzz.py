@@ -267,19 +267,6 @@ RULES = {
 # ---------------------------------------------------------------------------------------------
 
 
-def _f1(a, b, r, dtype):  # iv_ratio_inv: spurious overflow flag at huge v, finite result
-    return (a > 1e-3 * float(np.finfo(dtype).max)) & np.isfinite(r)
-
-
-def _f2(a, b, r, dtype):  # log_iv_dx, v < -1 non-integer with |v|/x near or beyond the float range
-    with np.errstate(all="ignore"):
-        return _nonint_neg(a) & (a < -1) & (b > 0) & (np.abs(a) > b * 1e-3 * float(np.finfo(dtype).max))
-
-
-def _f2b(a, b, r, dtype):  # log_iv_dx, v < -1 non-integer, huge x: spurious overflow flag
-    return _nonint_neg(a) & (a < -1) & (b > 1e-3 * float(np.finfo(dtype).max))
-
-
 def _f3(a, b, r, dtype):  # matern(_dnu) at the smallest subnormal nu
     return (b == float(np.finfo(dtype).smallest_subnormal)) & (a > 0)
 
@@ -293,13 +280,6 @@ def _f6(a, b, r, dtype):  # matern_dnu: (near-)subnormal nu with large r -> -inf
 
 
 KNOWN_FINDINGS = [
-    ("iv_ratio_inv", "F1: spurious 'overflow' flag for v > ~1e-3 * max with a finite result",
-     _f1, "warnings"),
-    ("log_iv_dx", "F2: v < -1 non-integer, |v|/x > ~0.5 max: nan (+ overflow, invalid flags) where "
-     "I_v > 0 (should be -inf with the overflow warning); spurious overflow flag where I_v < 0",
-     _f2, "all"),
-    ("log_iv_dx", "F2b: v < -1 non-integer, x > ~1e-3 * max: spurious 'overflow' flag (the "
-     "value 1 is right)", _f2b, "warnings"),
     ("matern_dnu", "F6: float32, nu below ~16 * the smallest normal with r ~ 1e20: -inf or nan "
      "instead of a finite value (float64 fixed on main)", _f6, "all"),
     ("matern", "F3: nu = smallest subnormal: returns 1.0 (true value ~nu) with a divide flag",
@@ -728,8 +708,6 @@ def test_worst_case_inputs_are_fast(f, dtype):
 # ---------------------------------------------------------------------------------------------
 
 _REPRO = {
-    "F1": (logbessel.iv_ratio_inv, 1.7976931348623157e308, 0.25, np.float64),
-    "F2": (logbessel.log_iv_dx, -2.5, 1e-308, np.float64),
     "F3": (logbessel.matern, 1.0, 5e-324, np.float64),
     "F4": (logbessel.matern, 1e200, 1e280, np.float64),
     "F6": (logbessel.matern_dnu, 1e20, 1e-38, np.float32),

@@ -559,14 +559,26 @@ template <typename T> LOGBESSEL_INLINE T log_iv_dx(T v, T x) {
     // I_v'/I_v = (d_I + rho d_K) / (1 + rho) with rho = c K_a / I_a, d_I = I_a'/I_a, d_K = K_a'/K_a.
     const T a = -v;
     const T c = T(2) / detail::pi<T>() * detail::m_sinpi(a);
+    // log(K_a/I_a), halved first: log K and log I are each finite, but their difference
+    // overflows for x or a/x near the float max (then rho is 0 or huge anyway)
+    const T half_log_ratio = T(0.5) * detail::log_kv_positive(a, x) - T(0.5) * detail::log_iv_positive(a, x);
+    if (half_log_ratio < T(-0.5) * detail::log_max<T>()) {
+        return detail::log_iv_dx_positive(a, x);  // rho underflows: I_v = I_a
+    }
+    const T log_ratio = T(2) * half_log_ratio;
+    // (the sign test comes before d_I, d_K: where I_v < 0 the answer is nan, without the
+    // overflow flag that a/x beyond the float range would raise)
+    if (log_ratio > T(0.5) * detail::log_max<T>() && c < T(0)) return limits<T>::nan();
     const T d_i = detail::log_iv_dx_positive(a, x);
     const T d_k = detail::log_kv_dx_positive(a, x);
-    const T log_ratio = detail::log_kv_positive(a, x) - detail::log_iv_positive(a, x);  // log(K_a/I_a)
     if (log_ratio > T(0.5) * detail::log_max<T>()) {
         // |rho| >> 1: I_v ~ c K_a, so I_v'/I_v = d_K + (d_I - d_K) / (1 + rho) ~ d_K
-        if (c < T(0)) return limits<T>::nan();
+        // d_K ~ -a/x may be -inf (a/x beyond the float range, with NumPy's overflow warning, as
+        // documented); the correction (d_I - d_K)/rho is then negligible: return d_K itself
+        if (detail::m_isinf(d_k)) return d_k;
         const T inv_rho = detail::m_exp(-log_ratio) / c;
-        return d_k + (d_i - d_k) * inv_rho / (T(1) + inv_rho);
+        // (d_I - d_K ~ 2a/x may overflow where each is finite: scale by 1/rho first)
+        return d_k + (d_i * inv_rho - d_k * inv_rho) / (T(1) + inv_rho);
     }
     const T rho = c * detail::m_exp(log_ratio);
     if (!(T(1) + rho > T(0))) return limits<T>::nan();  // I_v(x) <= 0
@@ -602,6 +614,11 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv(T v, T r) {
     if (v == T(-0.5)) return T(0.5) * detail::m_log1p(T(2) * r / s);
     T kappa = detail::iv_ratio_inv_start(v, r, s);
     if (detail::m_isinf(kappa)) return kappa;  // the root itself is beyond the float range
+    // Huge orders (v > 2^60 in double, 2^30 in float): the start's relative error decays like
+    // ~1e-4/v (the modelled g enters C^2 at O(1/v); see iv_ratio_inv_start), i.e. below 1e-22
+    // (1e-13 in float), far under half an ulp, so the start is the root. Returning here also
+    // keeps 2v + 1 and the slope's terms from overflowing for v near the float max.
+    if (v > (sizeof(T) >= 8 ? T(1152921504606846976.0) : T(1073741824.0))) return kappa;
     // Newton-type steps on f = A(kappa) - r, written as s - (1 - A) for r > 1/2 so that f keeps
     // full relative accuracy near r = 1. The derivatives of A follow from the Riccati equation
     // A' = 1 - A^2 - (2v + 1) A / kappa (DLMF 10.29.2) by differentiation, so a step costs one
