@@ -138,11 +138,12 @@ def gil_control():
 
 @func_param
 def test_gil_is_released_counts(f, gil_control):
-    """While one thread is inside a long call of the ufunc (>= the control call's work), a
-    Python loop in the main thread makes at least 5x the progress (and at least 20000 more
-    increments) it makes during the GIL-holding control call. Up to 3 attempts, because a
-    machine whose cores are all busy can starve the counting thread; a GIL-holding loop can
-    never pass (the counter cannot move while the call runs)."""
+    """While one thread is inside a long call of the ufunc, a Python loop in the main thread
+    makes at least 5x the progress (and at least 20000 more increments) it makes during the
+    GIL-holding control call. A GIL-holding call can never pass, whatever its length: the
+    counter only moves at the call's edges. A GIL-releasing call passes once it is long enough
+    for the counting thread to get CPU time, which a loaded machine delays: so up to 3 attempts
+    with the call's work doubled each time (~0.5 s, 1 s, 2 s of work)."""
     control, _ = gil_control
     n = 1 << 16
     a = np.full(n, -12.75 if f.__name__ == "sign_iv" else 2.5)  # sign_iv: the costly region
@@ -151,24 +152,27 @@ def test_gil_is_released_counts(f, gil_control):
         a, b = b / 10, a  # (r, nu)
     if f.__name__ == "iv_ratio_inv":
         b = np.linspace(0.01, 0.99, n)
-    # size the call to ~0.3 s (at most 2^23 elements): the timing only sizes the work
-    t0 = time.perf_counter()
-    f(a, b)
-    reps = int(np.clip(0.3 / max(time.perf_counter() - t0, 1e-6), 1, 128))
-    a, b = np.tile(a, reps), np.tile(b, reps)
-    out = np.empty_like(a)
+    # size the call to ~0.5 s (the timing only sizes the work; the fastest of 3 timings)
+    elapsed = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        f(a, b)
+        elapsed.append(time.perf_counter() - t0)
+    reps = int(np.clip(0.5 / max(min(elapsed), 1e-6), 1, 256))
     old = sys.getswitchinterval()
     sys.setswitchinterval(1e-4)
     try:
         progress = []
-        for _ in range(3):
-            progress.append(_progress_during(lambda: f(a, b, out=out)))
+        for attempt in range(3):
+            A, B = np.tile(a, reps << attempt), np.tile(b, reps << attempt)
+            out = np.empty_like(A)
+            progress.append(_progress_during(lambda: f(A, B, out=out)))
             if progress[-1] >= 5 * control + 20000:
                 break
     finally:
         sys.setswitchinterval(old)
     assert max(progress) >= 5 * control + 20000, (
-        f"{f.__name__}: the main thread advanced {progress} steps during the ufunc call vs "
+        f"{f.__name__}: the main thread advanced {progress} steps during the ufunc calls vs "
         f"{control} during a GIL-holding control call")
 
 
