@@ -367,16 +367,11 @@ template <typename T> LOGBESSEL_INLINE wronskian_dv<T> wronskian_dv_parts(T v, T
     // S, W (order v) and S1, W1 (order v + 1), compensated as in log_iv_dv_series
     T term = T(1), term1 = T(1), s_hi = T(1), s_lo = T(0), h = T(0), h1 = T(0);
     T w_hi = T(0), w_lo = T(0), s1 = T(1), w1 = T(0);
-    // two divisions per step instead of four: 1/(k+v) is the previous step's 1/(k+v+1), and
-    // q/k is shared by both terms (the same number of roundings per term as before)
-    T r1 = T(1) / (v + T(1));
     for (int k = 1; k < 200; ++k) {  // x < 21.5: below eps/4 before k = 60
         const T kk = T(k);
-        const T r = r1;
-        r1 = T(1) / (kk + v + T(1));
-        const T qk = q / kk;
-        term *= qk * r;
-        term1 *= qk * r1;
+        const T r = T(1) / (kk + v), r1 = T(1) / (kk + v + T(1));
+        term *= (q * r) / kk;
+        term1 *= (q * r1) / kk;
         h += r;
         h1 += r1;
         T t, e;
