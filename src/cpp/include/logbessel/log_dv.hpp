@@ -47,7 +47,10 @@
 //               plus the power series of I_v, I_{v+1} with their harmonic sums): 2x faster
 //               than differentiating CF2's slowly converging sum s, as this code did before.
 //               Measured against Arb (1339 random v, x in [1, 21.5], incl. near-(half-)integer
-//               v): max 3.0 eps float64, 2.6 float32.
+//               v): max 3.0 eps float64, 2.6 float32. mpmath (1500 random v in [0, 12],
+//               x in [1, 21.5], half of them x in [1, 3], a third near-integer v): max 4.0
+//               float64, 3.6 float32. CF2 stops at its rounding-noise floor (steed_h): before
+//               that, 400000 random (v, x) showed errors up to 36 eps near x ~ 1 (now < 4).
 //
 //  Negative order. K: K_{-v} = K_v, so log_kv_dv is odd in v. I: for non-integer a = -v > 0,
 //  I_{-a} = I_a + c K_a, c = (2/pi) sin(a pi) (DLMF 10.27.2); with w = c K_a / I_a,

@@ -177,7 +177,9 @@ template <typename T> LOGBESSEL_INLINE T matern(T r, T nu) {
 //   nu >= R_D, or R >= R_D and nu >= nu_S: region 1 differentiated (matern_dlog_debye);
 //   R < R_D, z <= 1: the scaled Temme series differentiated (matern_dnu_small_z), free of
 //       the log(z/2) + d/dnu log K cancellation (max 1.8 float64 / 2.3 float32);
-//   R < R_D, z > 1: the Wronskian form differentiated (matern_dnu_wronskian; 0.8 / 0.5);
+//   R < R_D, z > 1: the Wronskian form differentiated (matern_dnu_wronskian; 0.8 / 0.5;
+//       rare points near z ~ 1 reached 15 eps until CF2 stopped at its rounding-noise floor,
+//       steed_h in log_kv.hpp; the 40 worst of 400000 random points now max 0.94 vs mpmath);
 //   nu < nu_S, z > ~20 (k < 2e-5): the plain log form differentiated;
 //   z < z_tiny: the closed form of region 4 differentiated.
 // Dense grid of bench/accuracy_maps.py: max 4.1 (float64, in the z < z_tiny closed form at
