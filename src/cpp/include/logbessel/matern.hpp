@@ -133,9 +133,15 @@ template <typename T> LOGBESSEL_INLINE T matern_wronskian(T nu, T z) {
 }
 
 // Region 4: z < z_tiny.
+// log(nu/2): nu/2 rounds to 0 for the smallest subnormal nu (log(0) = -inf with a divide flag),
+// so there log(nu) - log 2; elsewhere log of the exact nu/2.
+template <typename T> LOGBESSEL_INLINE T log_half(T nu) {
+    return (nu < T(2) * limits<T>::min_normal()) ? m_log(nu) - ln2<T>() : m_log(T(0.5) * nu);
+}
+
 template <typename T> LOGBESSEL_INLINE T matern_tiny_z(T r, T nu) {
     if (nu >= T(1)) return T(1);
-    const T log_q = m_log(T(0.5) * nu) + T(2) * m_log(r);
+    const T log_q = log_half(nu) + T(2) * m_log(r);
     // log(Gamma(1-nu)/Gamma(1+nu)); lgamma1p's Taylor branch also serves -nu for nu < 1/16
     const T log_ratio = ((nu < T(0.0625)) ? lgamma1p(-nu) : m_lgamma(T(1) - nu)) - lgamma1p(nu);
     return -m_expm1(nu * log_q + log_ratio);
@@ -157,10 +163,12 @@ template <typename T> LOGBESSEL_INLINE T matern(T r, T nu) {
     if (r == T(0)) return T(1);
     if (detail::m_isinf(r)) return T(0);
     if (detail::m_isinf(nu)) return (r < T(1e10)) ? detail::m_exp(T(-0.5) * r * r) : T(0);
+    // r > 1e30 and z = sqrt(2 nu) r > 1e30 (tested in logs: the product could overflow):
+    // k <= max(e^-z, e^-r^2/2) (up to powers) = 0 in every region; tested before region 1,
+    // whose intermediates would overflow (and raise the flag) there
+    if (r > T(1e30) && detail::m_log(r) + T(0.5) * (detail::ln2<T>() + detail::m_log(nu)) > T(69)) return T(0);
     const T rd = tr::debye_min_r();
     if (nu >= rd) return detail::clamp_log_to_k(detail::matern_log_debye(r, nu));
-    // z = sqrt(2 nu) r > 1e30 (tested in logs: the product could overflow): k ~ e^-z = 0
-    if (r > T(1e30) && detail::m_log(r) + T(0.5) * detail::m_log(T(2) * nu) > T(69)) return T(0);
     const T z = detail::m_sqrt(T(2) * nu) * r;
     if (z < mt::z_tiny()) return detail::matern_tiny_z(r, nu);
     if (z >= rd || nu * nu + z * z >= rd * rd) {
@@ -410,18 +418,25 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu(T r, T nu) {
     using mt = detail::matern_traits<T>;
     if (detail::m_isnan(r) || detail::m_isnan(nu) || r < T(0) || nu <= T(0)) return limits<T>::nan();
     if (r == T(0) || detail::m_isinf(r) || detail::m_isinf(nu)) return T(0);
+    // k = 0 to all orders for r > 1e30 with z > 1e30 (see matern); before region 1
+    if (r > T(1e30) && detail::m_log(r) + T(0.5) * (detail::ln2<T>() + detail::m_log(nu)) > T(69)) return T(0);
+    // float, nu below 16x the smallest normal: the region formulas carry 1/nu and psi(nu) ~ -1/nu
+    // factors that cancel against k ~ nu analytically but overflow float on the way (nan / -inf
+    // at r ~ 1e20): evaluate in double, where they do not (rare inputs; no accuracy change)
+    if (sizeof(T) < 8 && nu < T(16) * limits<T>::min_normal()) {
+        return T(matern_dnu<double>(double(r), double(nu)));
+    }
     const T rd = tr::debye_min_r();
     T log_k;
     if (nu >= rd) {
         const T dl = detail::matern_dlog_debye(r, nu, &log_k);
         return (log_k < T(-745)) ? T(0) : detail::m_exp(log_k) * dl;
     }
-    if (r > T(1e30) && detail::m_log(r) + T(0.5) * detail::m_log(T(2) * nu) > T(69)) return T(0);
     const T z = detail::m_sqrt(T(2) * nu) * r;
     if (z < mt::z_tiny()) {
         // k = 1 - G q^nu (nu < 1): dk/dnu = -G q^nu (log q + 1 - psi(1-nu) - psi(1+nu))
         if (nu >= T(1)) return T(0);
-        const T log_q = detail::m_log(T(0.5) * nu) + T(2) * detail::m_log(r);
+        const T log_q = detail::log_half(nu) + T(2) * detail::m_log(r);
         const T log_ratio = ((nu < T(0.0625)) ? detail::lgamma1p(-nu) : detail::m_lgamma(T(1) - nu)) -
                             detail::lgamma1p(nu);
         const T e = nu * log_q + log_ratio;
