@@ -187,14 +187,21 @@ template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_miller(T v, T x) 
     T p = T(1), t = (v + T(0.5)) * ix;
     // (capped at 1000 levels: P_N^2, P_N >= prod (1 + (v + k)/x), reaches need_n (<= ~1e36 for
     // x <= 26.5 and |v + 1/2| >= eps) long before; the cap only bounds the loop's time)
+    // (two loops: first to K (need_k <= need_n), then on to N; one test a level in each)
     int n = 0, kd = 0;
     for (int level = 0; level < 1000; ++level) {
         p *= T(1) + t;
         t += ix;
         ++n;
-        const T p2 = p * p;
-        if (kd == 0 && p2 >= need_k) kd = n;
-        if (p2 >= need_n) break;
+        if (p * p >= need_k) {
+            kd = n;
+            break;
+        }
+    }
+    for (int level = n; level < 1000 && p * p < need_n; ++level) {
+        p *= T(1) + t;
+        t += ix;
+        ++n;
     }
     n += 2;
     if (kd == 0 || neg) kd = n;
