@@ -162,11 +162,13 @@ template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_debye(T v, T x) {
 //    1/(1 + t_k), t_k = (v+k+1/2)/x (D. E. Amos, Math. Comp. 28 (1974) 239), gives
 //    prod r_k^2 <= 1/P_N^2 with P_N = prod_{k<=N} (1 + t_k), formed in a first forward pass;
 //    N is the first index with P_N^2 >= 16 (2 + 2x) / (eps c_min), plus 2, where
-//    c_min = 1/(2 + 2x) <= 1 - A for v >= 0 (from the same bound at k = 0), so the truncation
-//    is below eps/16 of the complement.
+//    c_min = (v + 1/2)/(x + v + 1/2) <= 1 - A for v >= 0 (the same bound at k = 0, with
+//    sqrt((v + 1/2)^2 + x^2) >= x; it is >= 1/(2 + 2x), the v = 0 value used before, and for
+//    v >~ 1 saves a level or two of each kind), so the truncation is below eps/16 of the
+//    complement.
 //  * Rounding: an error introduced at level k is damped by prod_{j<k} r_j r_{j+1} ~ 1/P_k^2 on
 //    its way to A; the complement needs A to eps (1 - A)/8, so the levels k < K, with K the
-//    first index where P_K^2 >= 64 (2 + 2x), run in double-double (float-float), with
+//    first index where P_K^2 >= 64 / c_min, run in double-double (float-float), with
 //    a_k = (v + k)(2/x) formed exactly to that precision (two_sum, and 2/x as a pair); the
 //    levels above K in working precision (one fma each), whose errors reach A below eps/64 of
 //    the complement.
@@ -179,20 +181,27 @@ template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_miller(T v, T x) 
     const T ix = T(1) / x;
     const T cw = T(2) + T(2) * x;
     const bool neg = v < T(0);
-    const T c_min_inv = neg ? cw / m_max(m_fabs(v + T(0.5)), eps) : cw;
+    const T c_min_inv = neg ? cw / m_max(m_fabs(v + T(0.5)), eps) : (x + v + T(0.5)) / (v + T(0.5));
     const T need_n = T(16) * cw * c_min_inv / eps;
-    const T need_k = neg ? need_n : T(64) * cw;
+    const T need_k = neg ? need_n : T(64) * c_min_inv;
     T p = T(1), t = (v + T(0.5)) * ix;
     // (capped at 1000 levels: P_N^2, P_N >= prod (1 + (v + k)/x), reaches need_n (<= ~1e36 for
     // x <= 26.5 and |v + 1/2| >= eps) long before; the cap only bounds the loop's time)
+    // (two loops: first to K (need_k <= need_n), then on to N; one test a level in each)
     int n = 0, kd = 0;
     for (int level = 0; level < 1000; ++level) {
         p *= T(1) + t;
         t += ix;
         ++n;
-        const T p2 = p * p;
-        if (kd == 0 && p2 >= need_k) kd = n;
-        if (p2 >= need_n) break;
+        if (p * p >= need_k) {
+            kd = n;
+            break;
+        }
+    }
+    for (int level = n; level < 1000 && p * p < need_n; ++level) {
+        p *= T(1) + t;
+        t += ix;
+        ++n;
     }
     n += 2;
     if (kd == 0 || neg) kd = n;
@@ -224,8 +233,11 @@ template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_miller(T v, T x) 
         zl += pl + y1l;
         y1h = y0h;
         y1l = y0l;
-        y0h = zh + zl;
-        y0l = zl - (y0h - zh);
+        // (no renormalisation: all terms are positive, so |zl| grows by at most ~1 ulp of zh a
+        // level and stays ~kd ulps; the pair stays exact as a sum and the low parts only enter
+        // through products rounded at ~eps^2 relative. This shortens the level's dependency chain.)
+        y0h = zh;
+        y0l = zl;
     }
     // y0 = y_0, y1 = y_1
     debye_ratio<T> out;
@@ -653,8 +665,13 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv(T v, T r) {
         const bool near5 = v < r5 && kappa < r5 && v * v + kappa * kappa < r5 * r5 &&
                            kappa * kappa >= T(0.01) * (v + T(1));
         // in region 1 the complement comes with the ratio at no extra cost: always accurate
-        if (near5 || kappa >= rmin || v >= rmin || v * v + kappa * kappa >= rmin * rmin) accurate = true;
-        const detail::debye_ratio<T> a = detail::iv_ratio_pair(v, kappa, accurate && use_complement);
+        const bool deb = kappa >= rmin || v >= rmin || v * v + kappa * kappa >= rmin * rmin;
+        if (near5 || deb) accurate = true;
+        // The accurate complement outside region 1 (v >= 0): A(kappa) is within ~1e-3 of r > 1/2
+        // here, so iv_ratio_pair would take Miller's recurrence anyway; call it directly.
+        const detail::debye_ratio<T> a = (accurate && use_complement && !deb && v >= T(0))
+                                             ? detail::iv_ratio_miller(v, kappa)
+                                             : detail::iv_ratio_pair(v, kappa, accurate && use_complement);
         const T f = use_complement ? (s - a.complement) : (a.ratio - r);
         const detail::ratio_derivs<T> d = detail::iv_ratio_derivs(v, kappa, a.ratio, a.complement);
         if (!(d.d1 > T(0))) break;
@@ -678,10 +695,10 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv(T v, T r) {
         if (step > T(0.5) * kappa) step = T(0.5) * kappa;
         if (step < -kappa) step = -kappa;
         kappa -= step;
-        const T rel = detail::m_fabs(step) / kappa;
+        const T as = detail::m_fabs(step);  // the relative step |step| / kappa, without a division
         if (accurate) {
-            if (rel <= tau_it) break;
-        } else if (rel <= T(5e-3)) {
+            if (as <= tau_it * kappa) break;
+        } else if (as <= T(5e-3) * kappa) {
             accurate = true;
         }
     }
