@@ -5,7 +5,7 @@ Usage (from the repository root)::
 
     python tests/data/generate_primitives_reference.py              # both tables
     python tests/data/generate_primitives_reference.py --only float32
-    python tests/data/generate_primitives_reference.py --func iv_ratio_inv --outdir /tmp/x
+    python tests/data/generate_primitives_reference.py --func iv_ratio_inv --outdir scratch
     python tests/data/generate_primitives_reference.py --validate   # independent checks
 
 Writes ``ref_primitives_float64.npz`` and ``ref_primitives_float32.npz`` next to this file.
