@@ -105,6 +105,19 @@ template <typename T> LOGBESSEL_INLINE two_part<T> ln(two_part<T> x) {
     return add(elog2, lf);
 }
 
+// 1 + (n/m)^2 as a double-double (hi, lo), 0 <= n <= m, from the rounded ratio r = n/m: its
+// rounding error r_l = (n - r m)/m is recovered with an fma and carried into r^2. With the
+// square root's correction sq_l = (hi - sq^2 + lo) / (2 sq), R = m sqrt(1 + r^2) is known to
+// ~2^-100 relative (used where R enters a large term that must cancel: vmf, signed_iv).
+template <typename T> LOGBESSEL_INLINE void one_plus_ratio_sq(T n, T m, T r, T &hi, T &lo) {
+    const T r_l = m_fma(-r, m, n) / m;  // n/m = r + r_l
+    T r2h, r2l;
+    two_prod(r, r, r2h, r2l);
+    r2l += T(2) * r * r_l;
+    two_sum(T(1), r2h, hi, lo);
+    lo += r2l;
+}
+
 }  // namespace dd
 }  // namespace detail
 }  // namespace logbessel

@@ -240,13 +240,8 @@ template <typename T> LOGBESSEL_INLINE two_part<T> log_iv_over_ckv_dd(T a, T x) 
     using tr = traits<T>;
     const T m = m_max(a, x), n = m_min(a, x);
     const T r = n / m;
-    const T r_l = m_fma(-r, m, n) / m;  // n/m = r + r_l
-    T r2h, r2l;
-    two_prod(r, r, r2h, r2l);
-    r2l += T(2) * r * r_l;
     T hh, hl;
-    two_sum(T(1), r2h, hh, hl);
-    hl += r2l;
+    dd::one_plus_ratio_sq(n, m, r, hh, hl);
     const T sq = m_sqrt(hh);
     const T sq_l = (m_fma(-sq, sq, hh) + hl) / (T(2) * sq);  // sqrt(1 + r^2) = sq + sq_l
     const two big_r = dd::mul(two{sq, sq_l}, m);                // R

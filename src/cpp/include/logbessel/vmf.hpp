@@ -73,13 +73,8 @@ template <typename T> LOGBESSEL_INLINE T vmf_log_norm_finite(T v, T kappa) {
     // root corrected), and log(2 pi) is a double-double constant.
     const T n = m_min(v, kappa);
     const T r = rd.r;
-    const T r_l = m_fma(-r, m, n) / m;  // n/m = r + r_l
-    T r2h, r2l;
-    two_prod(r, r, r2h, r2l);
-    r2l += T(2) * r * r_l;
     T hh, hl;
-    two_sum(T(1), r2h, hh, hl);
-    hl += r2l;
+    dd::one_plus_ratio_sq(n, m, r, hh, hl);
     const T sq_l = (m_fma(-rd.sq, rd.sq, hh) + hl) / (T(2) * rd.sq);  // sqrt(1 + r^2) = sq + sq_l
     T big_r, big_r_l;
     two_prod(m, rd.sq, big_r, big_r_l);
