@@ -29,12 +29,7 @@ import pytest
 
 import logbessel
 
-UFUNCS = [getattr(logbessel, n) for n in logbessel.__all__
-          if isinstance(getattr(logbessel, n), np.ufunc)]
-UFUNC_NAMES = [f.__name__ for f in UFUNCS]
-DTYPES = [np.float32, np.float64]
-func_param = pytest.mark.parametrize("f", UFUNCS, ids=UFUNC_NAMES)
-dtype_param = pytest.mark.parametrize("dtype", DTYPES, ids=["float32", "float64"])
+from ufunc_params import DTYPES, UFUNC_NAMES, UFUNCS, dtype_param, func_param  # noqa: F401
 
 
 def _args(f, dtype, n=1000, seed=0):

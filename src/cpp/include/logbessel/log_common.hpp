@@ -100,14 +100,27 @@ template <typename T> struct radius {
     T r;        // n / m
     T sq;       // sqrt(1 + r^2)
 };
-template <typename T> LOGBESSEL_INLINE radius<T> make_radius(T v, T x) {
+// Everything of the radius but log R (left 0); h2 = 1 + r^2 for the caller. The ratios
+// (ratio.hpp) use this alone: the log is most of make_radius's cost.
+template <typename T> LOGBESSEL_INLINE radius<T> radius_without_log(T v, T x, T &h2) {
     const T m = m_max(v, x);
     const T n = m_min(v, x);
     radius<T> out;
     out.r = n / m;
     const T r2 = out.r * out.r;
-    const T h2 = T(1) + r2;
+    h2 = T(1) + r2;
     out.sq = m_sqrt(h2);
+    out.log_r_hi = T(0);
+    out.log_r_lo = T(0);
+    out.inv_r = (T(1) / m) / out.sq;  // m >= R_D / sqrt(2) > 1 where R is used: no overflow
+    out.r_capped = (m < T(1e30)) ? m * out.sq : T(1e30);
+    out.t2 = (v >= x) ? T(1) / h2 : r2 / h2;
+    return out;
+}
+template <typename T> LOGBESSEL_INLINE radius<T> make_radius(T v, T x) {
+    T h2;
+    radius<T> out = radius_without_log(v, x, h2);
+    const T m = m_max(v, x);
     // log R = e ln2 + log(f sqrt(1 + r^2)) with m = f 2^e, f in [1/2, 1): the large part
     // e ln2_hi is exact and only the O(1) remainder is rounded, so log R carries an absolute
     // error of ~eps instead of ~eps log R (which matters where log I ~ 0 at large R).
@@ -115,9 +128,6 @@ template <typename T> LOGBESSEL_INLINE radius<T> make_radius(T v, T x) {
     const T f = m_frexp(m, &e);
     out.log_r_hi = T(e) * ln2_hi<T>();
     out.log_r_lo = T(0.5) * m_log(f * f * h2) + T(e) * ln2_lo<T>();
-    out.inv_r = (T(1) / m) / out.sq;  // m >= R_D / sqrt(2) > 1: no overflow
-    out.r_capped = (m < T(1e30)) ? m * out.sq : T(1e30);
-    out.t2 = (v >= x) ? T(1) / h2 : r2 / h2;
     return out;
 }
 

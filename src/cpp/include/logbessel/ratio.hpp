@@ -64,19 +64,8 @@ namespace detail {
 
 // make_radius without log R (the ratios never need it; the log is most of its cost).
 template <typename T> LOGBESSEL_INLINE radius<T> ratio_radius(T v, T x) {
-    const T m = m_max(v, x);
-    const T n = m_min(v, x);
-    radius<T> out;
-    out.r = n / m;
-    const T r2 = out.r * out.r;
-    const T h2 = T(1) + r2;
-    out.sq = m_sqrt(h2);
-    out.log_r_hi = T(0);
-    out.log_r_lo = T(0);
-    out.inv_r = (T(1) / m) / out.sq;
-    out.r_capped = (m < T(1e30)) ? m * out.sq : T(1e30);
-    out.t2 = (v >= x) ? T(1) / h2 : r2 / h2;
-    return out;
+    T h2;
+    return radius_without_log(v, x, h2);
 }
 
 // Below this R the E series cannot reach eps/4 with the available terms (see the header).
