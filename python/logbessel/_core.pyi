@@ -14,3 +14,8 @@ log_abs_iv: np.ufunc
 sign_iv: np.ufunc
 matern: np.ufunc
 matern_dnu: np.ufunc
+
+# Private helper of logbessel.vmf.fit (src/cpp/unit_row_sum.hpp): (S, r2) in float64.
+def _unit_row_sum(
+    X: np.ndarray, weights: np.ndarray | None, threads: int
+) -> tuple[np.ndarray, np.ndarray]: ...

@@ -23,6 +23,7 @@
 #include "logbessel/logbessel.hpp"
 #include "docstrings.hpp"
 #include "ufunc_list.hpp"
+#include "unit_row_sum.hpp"
 
 namespace py = pybind11;
 
@@ -85,6 +86,45 @@ void add_binary_ufunc(py::module_ &m, const char *name, PyUFuncGenericFunction *
     m.attr(name) = py::reinterpret_steal<py::object>(f);
 }
 
+// _unit_row_sum(X, weights, threads) -> (S, r2): see unit_row_sum.hpp. Private helper of
+// logbessel.vmf.fit; the caller passes a 2-D float32/float64 array with contiguous, aligned rows
+// and float64 contiguous weights (or None). Anything else is a TypeError/ValueError.
+py::tuple unit_row_sum(py::object X_obj, py::object weights_obj, int threads) {
+    if (!PyArray_Check(X_obj.ptr())) throw py::type_error("X must be a numpy.ndarray");
+    auto *X = reinterpret_cast<PyArrayObject *>(X_obj.ptr());
+    const int type = PyArray_TYPE(X);
+    if (PyArray_NDIM(X) != 2 || (type != NPY_FLOAT && type != NPY_DOUBLE))
+        throw py::type_error("X must be a 2-D float32 or float64 array");
+    const npy_intp n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1);
+    if (!PyArray_ISALIGNED(X) || (d > 1 && PyArray_STRIDE(X, 1) != PyArray_ITEMSIZE(X)))
+        throw py::value_error("the rows of X must be contiguous and aligned");
+    const double *weights = nullptr;
+    if (!weights_obj.is_none()) {
+        if (!PyArray_Check(weights_obj.ptr())) throw py::type_error("weights must be a numpy.ndarray");
+        auto *w = reinterpret_cast<PyArrayObject *>(weights_obj.ptr());
+        if (PyArray_TYPE(w) != NPY_DOUBLE || PyArray_NDIM(w) != 1 || PyArray_DIM(w, 0) != n ||
+            !PyArray_IS_C_CONTIGUOUS(w) || !PyArray_ISALIGNED(w))
+            throw py::value_error("weights must be a contiguous float64 array of length n");
+        weights = static_cast<const double *>(PyArray_DATA(w));
+    }
+    npy_intp S_shape[1] = {d}, r2_shape[1] = {n};
+    py::object S = py::reinterpret_steal<py::object>(PyArray_ZEROS(1, S_shape, NPY_DOUBLE, 0));
+    py::object r2 = py::reinterpret_steal<py::object>(PyArray_EMPTY(1, r2_shape, NPY_DOUBLE, 0));
+    if (!S || !r2) throw py::error_already_set();
+    double *S_data = static_cast<double *>(PyArray_DATA(reinterpret_cast<PyArrayObject *>(S.ptr())));
+    double *r2_data = static_cast<double *>(PyArray_DATA(reinterpret_cast<PyArrayObject *>(r2.ptr())));
+    const char *X_data = static_cast<const char *>(PyArray_DATA(X));
+    const npy_intp row_stride = PyArray_STRIDE(X, 0);
+    if (n > 0 && d > 0) {
+        py::gil_scoped_release release;
+        if (type == NPY_FLOAT)
+            logbessel_row_sum::unit_row_sum<float>(X_data, n, d, row_stride, weights, r2_data, S_data, threads);
+        else
+            logbessel_row_sum::unit_row_sum<double>(X_data, n, d, row_stride, weights, r2_data, S_data, threads);
+    }
+    return py::make_tuple(S, r2);
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -94,4 +134,7 @@ PYBIND11_MODULE(_core, m) {
 #define LOGBESSEL_ADD(NAME) add_binary_ufunc(m, #NAME, NAME##_loops, logbessel::docs::NAME);
     LOGBESSEL_BINARY_UFUNCS(LOGBESSEL_ADD)
 #undef LOGBESSEL_ADD
+    m.def("_unit_row_sum", &unit_row_sum, py::arg("X"), py::arg("weights"), py::arg("threads"),
+          "(S, r2) = (sum_i w_i x_i / |x_i|, |x_i|^2) in float64 for a float32/float64 matrix with "
+          "contiguous rows, in one pass (private helper of logbessel.vmf.fit).");
 }

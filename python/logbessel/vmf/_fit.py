@@ -4,8 +4,10 @@ Sufficient statistics: S = sum_i w_i x_i, W = sum_i w_i, W2 = sum_i w_i^2. Then
 mu = S / ‖S‖, R-bar = ‖S‖ / W, n_eff = W^2 / W2 and kappa solves A_d(kappa) = R-bar,
 A_d = I_{d/2}/I_{d/2-1}: ``logbessel.iv_ratio_inv(d/2 - 1, R-bar)`` (machine precision, any d).
 
-One pass over X (NumPy / CuPy: row blocks of ~1M elements, each read once from memory and
-reused from cache):
+One pass over X (NumPy float32/float64 with contiguous rows: the compiled kernel
+``_core._unit_row_sum``, which reads each row once from memory and splits the rows over the
+available cores; CuPy and other NumPy layouts: row blocks of ~1M elements, each read once from
+memory and reused from cache):
 
 * the squared row norms r_i^2, accumulated in float64 (validation: non-finite values, zero rows,
   rows off the unit sphere; and the exact normalisation below);
@@ -28,6 +30,7 @@ kappa unless n >> (d / kappa)^2; (n_eff R-bar^2 - 1)/(n_eff - 1) is unbiased for
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,24 +138,12 @@ def _stats_dense(X, weights, normalize: bool) -> _Stats:
         _validate_weight_sums(total, total_sq, n_bad, n_neg)
 
     rows = max(1, CHUNK_ELEMENTS // d)
-    S = xp.zeros(d, dtype=xp.float64)
-    if array_kind(X) == "cupy":
-        S = as_namespace_array(xp, S, X)
-    r2_all = []
-    bad_block = False
-    for start in range(0, n, rows):
-        block = xp.astype(X[start : start + rows], xp.float64, copy=False)
-        r2 = _row_sq_norms(xp, block)
-        r2_all.append(r2)
-        good = xp.isfinite(r2) & (r2 > 0)
-        if bad_block or not bool(xp.all(good)):
-            bad_block = True  # reported below; skip the product (0 * inf would be nan + a warning)
-            continue
-        scale = 1.0 / xp.sqrt(r2)
-        if w is not None:
-            scale = scale * w[start : start + rows]
-        S += scale @ block
-    r2 = xp.concat(r2_all) if len(r2_all) > 1 else r2_all[0]
+    if _fused_pass_applies(X):
+        # NumPy float32/float64 with contiguous rows: the compiled one-pass kernel
+        # (src/cpp/unit_row_sum.hpp), each row read once from memory, rows split over cores.
+        S, r2 = _lb._unit_row_sum(X, None if w is None else np.ascontiguousarray(w), _worker_threads())
+    else:
+        S, r2 = _blocked_pass(xp, X, w, rows)
 
     # Validation from the n squared norms (O(n)).
     finite = xp.isfinite(r2)
@@ -177,6 +168,49 @@ def _stats_dense(X, weights, normalize: bool) -> _Stats:
         refine=lambda mean_vec: _spread_dense(xp, X, w, r2, mean_vec, rows),
         like=X,
     )
+
+
+def _fused_pass_applies(X) -> bool:
+    return (
+        isinstance(X, np.ndarray)
+        and X.dtype in (np.float32, np.float64)
+        and X.flags.aligned
+        and X.strides[1] == X.itemsize
+    )
+
+
+def _worker_threads() -> int:
+    """Cores this process may use (the row sums are memory-bound: more than 8 rarely help)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+def _blocked_pass(xp, X, w, rows):
+    """CuPy, and NumPy arrays the compiled pass does not take: float64 row blocks (norms, then a
+    matrix-vector product per block, each block reused from cache)."""
+    n, d = X.shape
+    S = xp.zeros(d, dtype=xp.float64)
+    if array_kind(X) == "cupy":
+        S = as_namespace_array(xp, S, X)
+    r2_all = []
+    bad_block = False
+    for start in range(0, n, rows):
+        block = xp.astype(X[start : start + rows], xp.float64, copy=False)
+        r2 = _row_sq_norms(xp, block)
+        r2_all.append(r2)
+        good = xp.isfinite(r2) & (r2 > 0)
+        if bad_block or not bool(xp.all(good)):
+            bad_block = True  # reported below; skip the product (0 * inf would be nan + a warning)
+            continue
+        scale = 1.0 / xp.sqrt(r2)
+        if w is not None:
+            scale = scale * w[start : start + rows]
+        S += scale @ block
+    r2 = xp.concat(r2_all) if len(r2_all) > 1 else r2_all[0]
+    return S, r2
 
 
 def _spread_dense(xp, X, w, r2, mean_vec, rows) -> float:
