@@ -15,7 +15,10 @@ sign_iv: np.ufunc
 matern: np.ufunc
 matern_dnu: np.ufunc
 
-# Private helper of logbessel.vmf.fit (src/cpp/unit_row_sum.hpp): (S, r2) in float64.
+# Private helpers of logbessel.vmf.fit (src/cpp/unit_row_sum.hpp).
 def _unit_row_sum(
     X: np.ndarray, weights: np.ndarray | None, threads: int
 ) -> tuple[np.ndarray, np.ndarray]: ...
+def _unit_row_spread(
+    X: np.ndarray, weights: np.ndarray | None, r2: np.ndarray, m: np.ndarray, threads: int
+) -> float: ...

@@ -19,6 +19,7 @@
 #include <numpy/ufuncobject.h>
 
 #include <cfenv>
+#include <string>
 
 #include "logbessel/logbessel.hpp"
 #include "docstrings.hpp"
@@ -86,43 +87,77 @@ void add_binary_ufunc(py::module_ &m, const char *name, PyUFuncGenericFunction *
     m.attr(name) = py::reinterpret_steal<py::object>(f);
 }
 
-// _unit_row_sum(X, weights, threads) -> (S, r2): see unit_row_sum.hpp. Private helper of
-// logbessel.vmf.fit; the caller passes a 2-D float32/float64 array with contiguous, aligned rows
-// and float64 contiguous weights (or None). Anything else is a TypeError/ValueError.
-py::tuple unit_row_sum(py::object X_obj, py::object weights_obj, int threads) {
+// The private helpers of logbessel.vmf.fit (unit_row_sum.hpp):
+//   _unit_row_sum(X, weights, threads) -> (S, r2)
+//   _unit_row_spread(X, weights, r2, m, threads) -> float
+// The caller passes a 2-D float32/float64 array with contiguous, aligned rows and contiguous
+// float64 vectors (weights may be None). Anything else is a TypeError/ValueError.
+struct row_matrix {
+    PyArrayObject *array;
+    int type;
+    npy_intp n, d, row_stride;
+    const char *data;
+};
+
+row_matrix check_row_matrix(const py::object &X_obj) {
     if (!PyArray_Check(X_obj.ptr())) throw py::type_error("X must be a numpy.ndarray");
     auto *X = reinterpret_cast<PyArrayObject *>(X_obj.ptr());
     const int type = PyArray_TYPE(X);
     if (PyArray_NDIM(X) != 2 || (type != NPY_FLOAT && type != NPY_DOUBLE))
         throw py::type_error("X must be a 2-D float32 or float64 array");
-    const npy_intp n = PyArray_DIM(X, 0), d = PyArray_DIM(X, 1);
+    const npy_intp d = PyArray_DIM(X, 1);
     if (!PyArray_ISALIGNED(X) || (d > 1 && PyArray_STRIDE(X, 1) != PyArray_ITEMSIZE(X)))
         throw py::value_error("the rows of X must be contiguous and aligned");
-    const double *weights = nullptr;
-    if (!weights_obj.is_none()) {
-        if (!PyArray_Check(weights_obj.ptr())) throw py::type_error("weights must be a numpy.ndarray");
-        auto *w = reinterpret_cast<PyArrayObject *>(weights_obj.ptr());
-        if (PyArray_TYPE(w) != NPY_DOUBLE || PyArray_NDIM(w) != 1 || PyArray_DIM(w, 0) != n ||
-            !PyArray_IS_C_CONTIGUOUS(w) || !PyArray_ISALIGNED(w))
-            throw py::value_error("weights must be a contiguous float64 array of length n");
-        weights = static_cast<const double *>(PyArray_DATA(w));
-    }
-    npy_intp S_shape[1] = {d}, r2_shape[1] = {n};
-    py::object S = py::reinterpret_steal<py::object>(PyArray_ZEROS(1, S_shape, NPY_DOUBLE, 0));
-    py::object r2 = py::reinterpret_steal<py::object>(PyArray_EMPTY(1, r2_shape, NPY_DOUBLE, 0));
+    return {X, type, PyArray_DIM(X, 0), d, PyArray_STRIDE(X, 0),
+            static_cast<const char *>(PyArray_DATA(X))};
+}
+
+// A contiguous float64 vector of the given length (nullptr for None where allowed).
+const double *check_vector(const py::object &obj, npy_intp length, const char *what, bool none_ok) {
+    if (none_ok && obj.is_none()) return nullptr;
+    if (!PyArray_Check(obj.ptr())) throw py::type_error(std::string(what) + " must be a numpy.ndarray");
+    auto *a = reinterpret_cast<PyArrayObject *>(obj.ptr());
+    if (PyArray_TYPE(a) != NPY_DOUBLE || PyArray_NDIM(a) != 1 || PyArray_DIM(a, 0) != length ||
+        !PyArray_IS_C_CONTIGUOUS(a) || !PyArray_ISALIGNED(a))
+        throw py::value_error(std::string(what) + " must be a contiguous float64 vector of length " +
+                              std::to_string(length));
+    return static_cast<const double *>(PyArray_DATA(a));
+}
+
+double *vector_data(const py::object &a) {
+    return static_cast<double *>(PyArray_DATA(reinterpret_cast<PyArrayObject *>(a.ptr())));
+}
+
+py::tuple unit_row_sum(const py::object &X_obj, const py::object &weights_obj, int threads) {
+    const row_matrix X = check_row_matrix(X_obj);
+    const double *weights = check_vector(weights_obj, X.n, "weights", true);
+    npy_intp S_shape[1] = {X.d}, r2_shape[1] = {X.n};
+    auto S = py::reinterpret_steal<py::object>(PyArray_ZEROS(1, S_shape, NPY_DOUBLE, 0));
+    auto r2 = py::reinterpret_steal<py::object>(PyArray_EMPTY(1, r2_shape, NPY_DOUBLE, 0));
     if (!S || !r2) throw py::error_already_set();
-    double *S_data = static_cast<double *>(PyArray_DATA(reinterpret_cast<PyArrayObject *>(S.ptr())));
-    double *r2_data = static_cast<double *>(PyArray_DATA(reinterpret_cast<PyArrayObject *>(r2.ptr())));
-    const char *X_data = static_cast<const char *>(PyArray_DATA(X));
-    const npy_intp row_stride = PyArray_STRIDE(X, 0);
-    if (n > 0 && d > 0) {
+    if (X.n > 0 && X.d > 0) {
         py::gil_scoped_release release;
-        if (type == NPY_FLOAT)
-            logbessel_row_sum::unit_row_sum<float>(X_data, n, d, row_stride, weights, r2_data, S_data, threads);
+        if (X.type == NPY_FLOAT)
+            logbessel_row_sum::unit_row_sum<float>(X.data, X.n, X.d, X.row_stride, weights,
+                                                   vector_data(r2), vector_data(S), threads);
         else
-            logbessel_row_sum::unit_row_sum<double>(X_data, n, d, row_stride, weights, r2_data, S_data, threads);
+            logbessel_row_sum::unit_row_sum<double>(X.data, X.n, X.d, X.row_stride, weights,
+                                                    vector_data(r2), vector_data(S), threads);
     }
     return py::make_tuple(S, r2);
+}
+
+double unit_row_spread(const py::object &X_obj, const py::object &weights_obj, const py::object &r2_obj,
+                       const py::object &m_obj, int threads) {
+    const row_matrix X = check_row_matrix(X_obj);
+    const double *weights = check_vector(weights_obj, X.n, "weights", true);
+    const double *r2 = check_vector(r2_obj, X.n, "r2", false);
+    const double *m = check_vector(m_obj, X.d, "m", false);
+    if (X.n == 0 || X.d == 0) return 0.0;
+    py::gil_scoped_release release;
+    if (X.type == NPY_FLOAT)
+        return logbessel_row_sum::unit_row_spread<float>(X.data, X.n, X.d, X.row_stride, weights, r2, m, threads);
+    return logbessel_row_sum::unit_row_spread<double>(X.data, X.n, X.d, X.row_stride, weights, r2, m, threads);
 }
 
 }  // namespace
@@ -137,4 +172,8 @@ PYBIND11_MODULE(_core, m) {
     m.def("_unit_row_sum", &unit_row_sum, py::arg("X"), py::arg("weights"), py::arg("threads"),
           "(S, r2) = (sum_i w_i x_i / |x_i|, |x_i|^2) in float64 for a float32/float64 matrix with "
           "contiguous rows, in one pass (private helper of logbessel.vmf.fit).");
+    m.def("_unit_row_spread", &unit_row_spread, py::arg("X"), py::arg("weights"), py::arg("r2"),
+          py::arg("m"), py::arg("threads"),
+          "sum_i w_i |x_i / sqrt(r2_i) - m|^2 in float64, in one pass (private helper of "
+          "logbessel.vmf.fit for concentrated data).");
 }

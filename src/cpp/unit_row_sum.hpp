@@ -119,6 +119,22 @@ void sum_rows(const char *X, std::ptrdiff_t row_stride, std::ptrdiff_t first, st
     }
 }
 
+// Calls part_fn(p) for p = 0 .. parts-1, spread over up to `threads` threads (worker w takes
+// parts w, w + workers, ...). The parts write disjoint outputs, so the threads never share data.
+template <typename PartFn>
+void run_parts(std::ptrdiff_t parts, int threads, const PartFn &part_fn) {
+    std::ptrdiff_t workers = threads < 1 ? 1 : threads;
+    if (workers > parts) workers = parts;
+    auto worker_fn = [&](std::ptrdiff_t worker) {
+        for (std::ptrdiff_t p = worker; p < parts; p += workers) part_fn(p);
+    };
+    std::vector<std::thread> pool;
+    pool.reserve(static_cast<std::size_t>(workers - 1));
+    for (std::ptrdiff_t w = 1; w < workers; ++w) pool.emplace_back(worker_fn, w);
+    worker_fn(0);
+    for (auto &t : pool) t.join();
+}
+
 // r2 (length n) and S (length d, zeroed by the caller) for the rows of X; `threads` >= 1.
 template <typename T>
 void unit_row_sum(const char *X, std::ptrdiff_t n, std::ptrdiff_t d, std::ptrdiff_t row_stride,
@@ -127,26 +143,53 @@ void unit_row_sum(const char *X, std::ptrdiff_t n, std::ptrdiff_t d, std::ptrdif
     // Part p covers rows [p n / parts, (p + 1) n / parts); part 0 sums straight into S.
     std::vector<double> partial(static_cast<std::size_t>((parts - 1) * d), 0.0);
     auto part_target = [&](std::ptrdiff_t p) { return p == 0 ? S : partial.data() + (p - 1) * d; };
-    auto run_parts = [&](std::ptrdiff_t worker, std::ptrdiff_t workers) {
-        for (std::ptrdiff_t p = worker; p < parts; p += workers)
-            sum_rows<T>(X, row_stride, p * n / parts, (p + 1) * n / parts, d, weights, r2,
-                        part_target(p));
-    };
-    std::ptrdiff_t workers = threads < 1 ? 1 : threads;
-    if (workers > parts) workers = parts;
-    if (workers == 1) {
-        run_parts(0, 1);
-    } else {
-        std::vector<std::thread> pool;
-        pool.reserve(static_cast<std::size_t>(workers - 1));
-        for (std::ptrdiff_t w = 1; w < workers; ++w) pool.emplace_back(run_parts, w, workers);
-        run_parts(0, workers);
-        for (auto &t : pool) t.join();
-    }
+    run_parts(parts, threads, [&](std::ptrdiff_t p) {
+        sum_rows<T>(X, row_stride, p * n / parts, (p + 1) * n / parts, d, weights, r2, part_target(p));
+    });
     for (std::ptrdiff_t p = 1; p < parts; ++p) {  // fixed order: independent of `threads`
         const double *part = part_target(p);
         for (std::ptrdiff_t j = 0; j < d; ++j) S[j] += part[j];
     }
+}
+
+// sum_j (x_j / r - m_j)^2 for one row (8 interleaved float64 partial sums, as squared_norm).
+template <typename T>
+LOGBESSEL_ROW_CLONES double squared_distance(const T *x, double inv_r, const double *m, std::ptrdiff_t d) {
+    double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    std::ptrdiff_t j = 0;
+    for (; j + 8 <= d; j += 8)
+        for (int k = 0; k < 8; ++k) {
+            const double diff = static_cast<double>(x[j + k]) * inv_r - m[j + k];
+            acc[k] += diff * diff;
+        }
+    for (int k = 0; j + k < d; ++k) {
+        const double diff = static_cast<double>(x[j + k]) * inv_r - m[j + k];
+        acc[k] += diff * diff;
+    }
+    return ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
+}
+
+// The second pass of a fit to very concentrated data (1 - R-bar < 2^-16, see vmf/_fit.py):
+//     sum_i w_i |x_i / r_i - m|^2 = W (1 - R-bar^2)   (unit rows x_i / r_i, m = S / W),
+// which gives 1 - R-bar without the cancellation of (W - |S|) / W. r2 from unit_row_sum (all
+// rows usable: the caller has validated them). Partial sums per part, added in a fixed order.
+template <typename T>
+double unit_row_spread(const char *X, std::ptrdiff_t n, std::ptrdiff_t d, std::ptrdiff_t row_stride,
+                       const double *weights, const double *r2, const double *m, int threads) {
+    const std::ptrdiff_t parts = partition_count(n, d);
+    std::vector<double> part_sum(static_cast<std::size_t>(parts), 0.0);
+    run_parts(parts, threads, [&](std::ptrdiff_t p) {
+        double total = 0.0;
+        for (std::ptrdiff_t i = p * n / parts; i < (p + 1) * n / parts; ++i) {
+            const T *row = reinterpret_cast<const T *>(X + i * row_stride);
+            const double dist2 = squared_distance(row, 1.0 / std::sqrt(r2[i]), m, d);
+            total += weights != nullptr ? weights[i] * dist2 : dist2;
+        }
+        part_sum[static_cast<std::size_t>(p)] = total;
+    });
+    double total = 0.0;
+    for (std::ptrdiff_t p = 0; p < parts; ++p) total += part_sum[static_cast<std::size_t>(p)];
+    return total;
 }
 
 }  // namespace logbessel_row_sum

@@ -138,10 +138,12 @@ def _stats_dense(X, weights, normalize: bool) -> _Stats:
         _validate_weight_sums(total, total_sq, n_bad, n_neg)
 
     rows = max(1, CHUNK_ELEMENTS // d)
-    if _fused_pass_applies(X):
+    fused = _fused_pass_applies(X)
+    if fused:
         # NumPy float32/float64 with contiguous rows: the compiled one-pass kernel
         # (src/cpp/unit_row_sum.hpp), each row read once from memory, rows split over cores.
-        S, r2 = _lb._unit_row_sum(X, None if w is None else np.ascontiguousarray(w), _worker_threads())
+        w_host = None if w is None else np.ascontiguousarray(w)
+        S, r2 = _lb._unit_row_sum(X, w_host, _worker_threads())
     else:
         S, r2 = _blocked_pass(xp, X, w, rows)
 
@@ -165,7 +167,11 @@ def _stats_dense(X, weights, normalize: bool) -> _Stats:
         total_sq,
         d,
         dtype,
-        refine=lambda mean_vec: _spread_dense(xp, X, w, r2, mean_vec, rows),
+        refine=lambda mean_vec: (
+            _lb._unit_row_spread(X, w_host, r2, np.ascontiguousarray(mean_vec, dtype=np.float64), _worker_threads())
+            if fused
+            else _spread_dense(xp, X, w, r2, mean_vec, rows)
+        ),
         like=X,
     )
 
