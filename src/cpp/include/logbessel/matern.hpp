@@ -57,6 +57,7 @@
 #include "log_dv.hpp"
 #include "log_kv.hpp"
 #include "log_series.hpp"
+#include "ratio.hpp"
 
 namespace logbessel {
 namespace detail {
@@ -457,12 +458,15 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu(T r, T nu) {
     // with dz/dnu = z/(2 nu) and d/dz log K_nu = nu/z - K_{nu+1}/K_nu, rho_nu = (z/2)
     // K_{nu+1}/K_nu), all from the Debye expansions; the O(log z) cancellation costs ~50 eps
     // relative on a result below 1e-4: far below eps absolute.
+    // rho_nu/nu = (z/(2 nu)) K_{nu+1}/K_nu = 1/2 - (z/(2 nu)) d/dz log K_nu(z) (DLMF 10.29.2:
+    // K_nu' = (nu/z) K_nu - K_{nu+1}), from the one Debye ratio series of log_kv_dx_positive
+    // (ratio.hpp) instead of log K_{nu+1} - log K_nu (two more Debye evaluations of log K).
     log_k = detail::matern_log_plain(r, nu, z);
     const T k = (log_k < T(-745)) ? T(0) : detail::m_exp(log_k);
     if (k == T(0)) return T(0);
-    const T rho = T(0.5) * z * detail::m_exp(detail::log_kv_positive(nu + T(1), z) - detail::log_kv_positive(nu, z));
+    const T one_minus_rho_nu = T(0.5) + (T(0.5) * z / nu) * detail::log_kv_dx_positive(nu, z);
     const T dlog = ((detail::m_log(z) - detail::ln2<T>()) - detail::digamma_pos(nu) +
-                    detail::log_kv_dv_positive(nu, z)) + (T(1) - rho / nu);
+                    detail::log_kv_dv_positive(nu, z)) + one_minus_rho_nu;
     return k * dlog;
 }
 
