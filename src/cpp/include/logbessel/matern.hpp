@@ -189,7 +189,8 @@ template <typename T> LOGBESSEL_INLINE T matern(T r, T nu) {
 //   R < R_D, z > 1: the Wronskian form differentiated (matern_dnu_wronskian; 0.8 / 0.5;
 //       rare points near z ~ 1 reached 15 eps until CF2 stopped at its rounding-noise floor,
 //       steed_h in log_kv.hpp; the 40 worst of 400000 random points now max 0.94 vs mpmath);
-//   nu < nu_S, z > ~20 (k < 2e-5): the plain log form differentiated;
+//   nu < nu_S, z > ~20 (k < 2e-5): region 1 differentiated with exact lgamma / psi in place
+//       of Stirling's series (matern_dlog_debye, exact_phi);
 //   z < z_tiny: the closed form of region 4 differentiated.
 // Dense grid of bench/accuracy_maps.py: max 4.1 (float64, in the z < z_tiny closed form at
 // nu ~ 0.006) and 3.3 (float32); the target is 16.
@@ -377,7 +378,13 @@ template <typename T, int K> LOGBESSEL_INLINE void matern_debye_sums(T s, T sw, 
 // coefficients.hpp), so d/dnu log k = the sum of these, - phi'(nu) + D'/(1 + D). No term
 // is large: as r -> 0 all of them vanish except -phi' + D'/(1+D), which cancel to the
 // Debye truncation (< eps/nu). Returns d/dnu log k; log k itself in *log_k.
-template <typename T> LOGBESSEL_INLINE T matern_dlog_debye(T r, T nu, T *log_k) {
+// exact_phi (region 2, nu < nu_S, where Stirling's series is not accurate): phi and phi' from
+// lgamma and psi instead, phi = lgamma(nu) - ((nu - 1/2) log nu - nu + log(2 pi)/2),
+// phi' = psi(nu) - log nu + 1/(2 nu) (DLMF 5.11.1 rearranged). These differences cost a few
+// eps absolute on log k and d/dnu log k; region 2 has k < 2e-5 (z > ~20), so the absolute
+// error of k d/dnu log k stays far below eps (the plain form region 2 used before lost ~50 eps
+// on log k the same way).
+template <typename T> LOGBESSEL_INLINE T matern_dlog_debye(T r, T nu, T *log_k, bool exact_phi = false) {
     const T a = r / nu;
     if (r > T(1) && a > T(0.25) * limits<T>::max() / r) { *log_k = -limits<T>::inf(); return T(0); }
     const T u = (T(2) * a) * r;
@@ -392,7 +399,8 @@ template <typename T> LOGBESSEL_INLINE T matern_dlog_debye(T r, T nu, T *log_k) 
     const T sw = -(T(1) / nu) / sigma;  // -1/R: the K signs (-1)^k
     // Fixed term counts from R (no data-dependent exit; see matern_debye_sums): the larger of
     // the counts of debye_series (log k) and debye_q_series (order derivatives).
-    const T rc = (nu < T(1e30) && sigma < T(1e30) / nu) ? nu * sigma : T(1e30);
+    // (nu <= 1, region 2: nu sigma <= sigma < sqrt(1 + u_huge), finite; 1e30/nu could overflow)
+    const T rc = (nu <= T(1) || (nu < T(1e30) && sigma < T(1e30) / nu)) ? nu * sigma : T(1e30);
     T d, dd;
     if (sizeof(T) >= 8) {
         if (rc >= T(91.3)) matern_debye_sums<T, 8>(s, sw, d, dd);
@@ -405,8 +413,17 @@ template <typename T> LOGBESSEL_INLINE T matern_dlog_debye(T r, T nu, T *log_k) 
         else matern_debye_sums<T, 10>(s, sw, d, dd);
     }
     const T dD = dd / (T(2) * nu);  // D' = (sigma/(2R)) dd, R = nu sigma
-    *log_k = lead + ((log1p_small(d) - stirling_remainder(nu)) - T(0.25) * m_log1p(u));
-    return (lw - w) + (u / (T(4) * nu * (T(1) + u)) - stirling_remainder_d(nu) + dD / (T(1) + d));
+    T phi, dphi;
+    if (exact_phi) {
+        const T log_nu = m_log(nu);
+        phi = m_lgamma(nu) - (((nu - T(0.5)) * log_nu - nu) + T(0.5) * log_2pi<T>());
+        dphi = (digamma_pos(nu) - log_nu) + T(0.5) / nu;
+    } else {
+        phi = stirling_remainder(nu);
+        dphi = stirling_remainder_d(nu);
+    }
+    *log_k = lead + ((log1p_small(d) - phi) - T(0.25) * m_log1p(u));
+    return (lw - w) + (u / (T(4) * nu * (T(1) + u)) - dphi + dD / (T(1) + d));
 }
 
 }  // namespace detail
@@ -453,14 +470,23 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu(T r, T nu) {
         const T dl = detail::matern_dlog_debye(r, nu, &log_k);
         return (log_k < T(-745)) ? T(0) : detail::m_exp(log_k) * dl;
     }
-    // Region 2 (nu < nu_S, z > ~20, k < 2e-5): d/dnu log k = log(z/2) - psi(nu) + 1 -
+    // Region 2 (nu < nu_S, z > ~20, k < 2e-5): region 1's fused Debye form with phi, phi' from
+    // lgamma and psi (exact_phi above): one Debye evaluation of P_k and Q_k instead of log K,
+    // the ratio K_{nu+1}/K_nu and d/dnu log K separately. 1000 random points (nu in [1e-29, 7],
+    // z in [21.6, 700]) vs mpmath: max abs error 1.9e-5 eps (float64; 3.7e-4 before), 0.016 eps
+    // (float32; 5.5e-5 before); relative error median 37 eps (float64; 57 before).
+    // For nu < 1e-30, 1/(2 nu) and psi(nu) ~ -1/nu could overflow (float, double subnormal
+    // nu): the plain log form differentiated below, d/dnu log k = log(z/2) - psi(nu) + 1 -
     // rho_nu/nu + d/dnu log K_nu(z) (d/dnu of (1-nu) log 2 - lgamma(nu) + nu log z + log K_nu(z),
     // with dz/dnu = z/(2 nu) and d/dz log K_nu = nu/z - K_{nu+1}/K_nu, rho_nu = (z/2)
     // K_{nu+1}/K_nu), all from the Debye expansions; the O(log z) cancellation costs ~50 eps
     // relative on a result below 1e-4: far below eps absolute.
+    if (nu >= T(1e-30)) {
+        const T dl = detail::matern_dlog_debye(r, nu, &log_k, true);
+        return (log_k < T(-745)) ? T(0) : detail::m_exp(log_k) * dl;
+    }
     // rho_nu/nu = (z/(2 nu)) K_{nu+1}/K_nu = 1/2 - (z/(2 nu)) d/dz log K_nu(z) (DLMF 10.29.2:
-    // K_nu' = (nu/z) K_nu - K_{nu+1}), from the one Debye ratio series of log_kv_dx_positive
-    // (ratio.hpp) instead of log K_{nu+1} - log K_nu (two more Debye evaluations of log K).
+    // K_nu' = (nu/z) K_nu - K_{nu+1}), from the Debye ratio series of log_kv_dx_positive.
     log_k = detail::matern_log_plain(r, nu, z);
     const T k = (log_k < T(-745)) ? T(0) : detail::m_exp(log_k);
     if (k == T(0)) return T(0);
