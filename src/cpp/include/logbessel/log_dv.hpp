@@ -362,14 +362,14 @@ template <typename T> LOGBESSEL_INLINE wronskian_dv<T> wronskian_dv_parts(T v, T
         rho = nu + x2r;
         drho = T(1) - x2r * g;
     }
-    // S, W (order v) and S1, W1 (order v + 1), compensated as in log_iv_dv_series. One
-    // division per term, one step ahead: ir = 1/((k+1)(k+1+v)) gives both the term ratio
-    // q ir of step k + 1 and 1/(k+1+v) = (k+1) ir, refined by one Newton step (without it,
-    // its 2.5 ulp raised the error of W/S, and so of the result near v = 0 at x ~ 16, from
-    // 3.7 to 4.6 eps), and S1's terms come from S's,
-    // q^k/(k! (v+2)_k) = [q^k/(k! (v+1)_k)] (v+1)/(v+1+k), with H1_k = sum_{j<=k} 1/(v+1+j).
-    // (Four divisions per term before; 2000 random points vs mpmath: max 3.63 eps at x > 1,
-    // 3.69 before.)
+    // S, W (order v) and S1, W1 (order v + 1), compensated as in log_iv_dv_series. Two
+    // divisions per term instead of four, one step ahead: ir = 1/((k+1)(k+1+v)) is the term
+    // ratio q ir of step k + 1 and rn = 1/(k+1+v) its harmonic increment (rn = (k+1) ir would
+    // save a division but its 2.5 ulp raised the error of W/S, and so of the result near v = 0
+    // at x ~ 16, from 3.7 to 4.6 eps; a Newton step needs fma, a library call without -mfma).
+    // S1's terms come from S's, q^k/(k! (v+2)_k) = [q^k/(k! (v+1)_k)] (v+1)/(v+1+k), with
+    // H1_k = sum_{j<=k} 1/(v+1+j). 2000 random points vs mpmath: max 3.63 eps at x > 1 (3.69
+    // before).
     T term = T(1), s_hi = T(1), s_lo = T(0), h = T(0), h1 = T(0);
     T w_hi = T(0), w_lo = T(0), s1 = T(1), w1 = T(0);
     const T v1 = v + T(1);
@@ -379,8 +379,7 @@ template <typename T> LOGBESSEL_INLINE wronskian_dv<T> wronskian_dv_parts(T v, T
         const T r = rn, irk = ir;
         const T den = kn + v;
         ir = T(1) / (kn * den);
-        rn = kn * ir;
-        rn = m_fma(rn, m_fma(-rn, den, T(1)), rn);  // one Newton step: 1/den to ~0.5 ulp
+        rn = T(1) / den;
         term *= q * irk;
         const T term1 = term * (v1 * rn);
         h += r;
