@@ -190,7 +190,7 @@ template <typename T> LOGBESSEL_INLINE T matern(T r, T nu) {
 //       rare points near z ~ 1 reached 15 eps until CF2 stopped at its rounding-noise floor,
 //       steed_h in log_kv.hpp; the 40 worst of 400000 random points now max 0.94 vs mpmath);
 //   nu < nu_S, z > ~20 (k < 2e-5): region 1 differentiated with exact lgamma / psi in place
-//       of Stirling's series (matern_dlog_debye, exact_phi);
+//       of Stirling's series (matern_dlog_debye<T, true>);
 //   z < z_tiny: the closed form of region 4 differentiated.
 // Dense grid of bench/accuracy_maps.py: max 4.1 (float64, in the z < z_tiny closed form at
 // nu ~ 0.006) and 3.3 (float32); the target is 16.
@@ -378,13 +378,13 @@ template <typename T, int K> LOGBESSEL_INLINE void matern_debye_sums(T s, T sw, 
 // coefficients.hpp), so d/dnu log k = the sum of these, - phi'(nu) + D'/(1 + D). No term
 // is large: as r -> 0 all of them vanish except -phi' + D'/(1+D), which cancel to the
 // Debye truncation (< eps/nu). Returns d/dnu log k; log k itself in *log_k.
-// exact_phi (region 2, nu < nu_S, where Stirling's series is not accurate): phi and phi' from
+// ExactPhi (region 2, nu < nu_S, where Stirling's series is not accurate): phi and phi' from
 // lgamma and psi instead, phi = lgamma(nu) - ((nu - 1/2) log nu - nu + log(2 pi)/2),
 // phi' = psi(nu) - log nu + 1/(2 nu) (DLMF 5.11.1 rearranged). These differences cost a few
 // eps absolute on log k and d/dnu log k; region 2 has k < 2e-5 (z > ~20), so the absolute
 // error of k d/dnu log k stays far below eps (the plain form region 2 used before lost ~50 eps
 // on log k the same way).
-template <typename T> LOGBESSEL_INLINE T matern_dlog_debye(T r, T nu, T *log_k, bool exact_phi = false) {
+template <typename T, bool ExactPhi = false> LOGBESSEL_INLINE T matern_dlog_debye(T r, T nu, T *log_k) {
     const T a = r / nu;
     if (r > T(1) && a > T(0.25) * limits<T>::max() / r) { *log_k = -limits<T>::inf(); return T(0); }
     const T u = (T(2) * a) * r;
@@ -399,8 +399,7 @@ template <typename T> LOGBESSEL_INLINE T matern_dlog_debye(T r, T nu, T *log_k, 
     const T sw = -(T(1) / nu) / sigma;  // -1/R: the K signs (-1)^k
     // Fixed term counts from R (no data-dependent exit; see matern_debye_sums): the larger of
     // the counts of debye_series (log k) and debye_q_series (order derivatives).
-    // (nu <= 1, region 2: nu sigma <= sigma < sqrt(1 + u_huge), finite; 1e30/nu could overflow)
-    const T rc = (nu <= T(1) || (nu < T(1e30) && sigma < T(1e30) / nu)) ? nu * sigma : T(1e30);
+    const T rc = (nu < T(1e30) && sigma < T(1e30) / nu) ? nu * sigma : T(1e30);
     T d, dd;
     if (sizeof(T) >= 8) {
         if (rc >= T(91.3)) matern_debye_sums<T, 8>(s, sw, d, dd);
@@ -414,7 +413,7 @@ template <typename T> LOGBESSEL_INLINE T matern_dlog_debye(T r, T nu, T *log_k, 
     }
     const T dD = dd / (T(2) * nu);  // D' = (sigma/(2R)) dd, R = nu sigma
     T phi, dphi;
-    if (exact_phi) {
+    if (ExactPhi) {
         const T log_nu = m_log(nu);
         phi = m_lgamma(nu) - (((nu - T(0.5)) * log_nu - nu) + T(0.5) * log_2pi<T>());
         dphi = (digamma_pos(nu) - log_nu) + T(0.5) / nu;
@@ -471,18 +470,20 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu(T r, T nu) {
         return (log_k < T(-745)) ? T(0) : detail::m_exp(log_k) * dl;
     }
     // Region 2 (nu < nu_S, z > ~20, k < 2e-5): region 1's fused Debye form with phi, phi' from
-    // lgamma and psi (exact_phi above): one Debye evaluation of P_k and Q_k instead of log K,
-    // the ratio K_{nu+1}/K_nu and d/dnu log K separately. 1000 random points (nu in [1e-29, 7],
-    // z in [21.6, 700]) vs mpmath: max abs error 1.9e-5 eps (float64; 3.7e-4 before), 0.016 eps
-    // (float32; 5.5e-5 before); relative error median 37 eps (float64; 57 before).
-    // For nu < 1e-30, 1/(2 nu) and psi(nu) ~ -1/nu could overflow (float, double subnormal
-    // nu): the plain log form differentiated below, d/dnu log k = log(z/2) - psi(nu) + 1 -
+    // lgamma and psi (ExactPhi above): one Debye evaluation of P_k and Q_k instead of log K,
+    // the ratio K_{nu+1}/K_nu and d/dnu log K separately. 1000 random points (nu log-uniform in
+    // [1e-12, 1e-6] (10%) and [1e-6, 1] (30%), uniform in [0, 7]; z in [21.6, 700]) vs mpmath:
+    // max abs error 8.6e-6 eps (float64; 1.7e-4 before), 3.2e-5 eps (float32; 3.8e-5 before);
+    // relative error median 33 eps (float64; 48 before).
+    // nu >= 1e-6 keeps region 1's intermediates in range (z < 770 where k > 0, so sigma ~ z/nu
+    // < 8e8, u < 6e17, 1e30/nu finite in float). Below (rare: tiny nu with r > 1e4) the plain
+    // log form differentiated, d/dnu log k = log(z/2) - psi(nu) + 1 -
     // rho_nu/nu + d/dnu log K_nu(z) (d/dnu of (1-nu) log 2 - lgamma(nu) + nu log z + log K_nu(z),
     // with dz/dnu = z/(2 nu) and d/dz log K_nu = nu/z - K_{nu+1}/K_nu, rho_nu = (z/2)
     // K_{nu+1}/K_nu), all from the Debye expansions; the O(log z) cancellation costs ~50 eps
     // relative on a result below 1e-4: far below eps absolute.
-    if (nu >= T(1e-30)) {
-        const T dl = detail::matern_dlog_debye(r, nu, &log_k, true);
+    if (nu >= T(1e-6)) {
+        const T dl = detail::matern_dlog_debye<T, true>(r, nu, &log_k);
         return (log_k < T(-745)) ? T(0) : detail::m_exp(log_k) * dl;
     }
     // rho_nu/nu = (z/(2 nu)) K_{nu+1}/K_nu = 1/2 - (z/(2 nu)) d/dz log K_nu(z) (DLMF 10.29.2:
