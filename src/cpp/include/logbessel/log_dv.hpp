@@ -348,8 +348,10 @@ template <typename T> struct wronskian_dv {
     T rho, g, S, mean_h, mean_h1, w;
 };
 template <typename T> LOGBESSEL_INLINE wronskian_dv<T> wronskian_dv_parts(T v, T x) {
-    const T nf = m_floor(v + T(0.5));
-    const int n = static_cast<int>(nf);
+    // round to nearest by truncation (v + 1/2 >= 0 and < 23 here: the same as m_floor, but
+    // two conversions instead of a libm floor without SSE4.1)
+    const int n = static_cast<int>(v + T(0.5));
+    const T nf = T(n);
     const T mu = v - nf;
     const T q = T(0.25) * x * x;
     T rho, drho;
@@ -421,10 +423,12 @@ template <typename T> LOGBESSEL_INLINE T log_kv_dv_wronskian(T v, T x) {
 
 // Region 3 for K: R < R_D, v >= 0, x > 0.
 template <typename T> LOGBESSEL_INLINE T log_kv_dv_temme(T v, T x) {
-    const T nf = m_floor(v + T(0.5));
-    const int n = static_cast<int>(nf);
-    const T mu = v - nf;  // in [-1/2, 1/2)
     if (x > T(1)) return log_kv_dv_wronskian(v, x);
+    // round to nearest by truncation (v + 1/2 >= 0 and < 23 here: the same as m_floor, but
+    // two conversions instead of a libm floor without SSE4.1)
+    const int n = static_cast<int>(v + T(0.5));
+    const T nf = T(n);
+    const T mu = v - nf;  // in [-1/2, 1/2)
     const kd_start<T> st = temme_series_dmu(mu, x);
     if (n == 0) return st.dlog_k_mu;
     const T x2 = T(0.25) * x * x;

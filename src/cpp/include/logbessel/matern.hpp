@@ -107,8 +107,10 @@ template <typename T> LOGBESSEL_INLINE T matern_log_plain(T r, T nu, T z) {
 
 // Region 3: k from the Wronskian, 0 < nu, z and nu^2 + z^2 < R_D^2.
 template <typename T> LOGBESSEL_INLINE T matern_wronskian(T nu, T z) {
-    const T nf = m_floor(nu + T(0.5));
-    const int n = static_cast<int>(nf);
+    // round to nearest by truncation (nu + 1/2 >= 0 and < 23 here: the same as m_floor, but
+    // two conversions instead of a libm floor without SSE4.1)
+    const int n = static_cast<int>(nu + T(0.5));
+    const T nf = T(n);
     const T mu = nu - nf;  // in [-1/2, 1/2)
     const T q = T(0.25) * z * z;
     T rho, x2_over_rho;  // rho_mu and q / rho_mu
@@ -248,8 +250,10 @@ template <typename T> LOGBESSEL_INLINE T digamma_pos(T y) {
 // random (nu, z) with z in [1e-19, 1] incl. near-(half-)integer nu: max 1.8 eps float64,
 // 2.3 eps float32; dense grid of bench/accuracy_maps.py: 92 -> 4.1 eps, 33 -> 3.3 eps float32).
 template <typename T> LOGBESSEL_INLINE T matern_dnu_small_z(T nu, T z) {
-    const T nf = m_floor(nu + T(0.5));
-    const int n = static_cast<int>(nf);
+    // round to nearest by truncation (nu + 1/2 >= 0 and < 23 here: the same as m_floor, but
+    // two conversions instead of a libm floor without SSE4.1)
+    const int n = static_cast<int>(nu + T(0.5));
+    const T nf = T(n);
     const T mu = nu - nf;  // in [-1/2, 1/2)
     const T mu2 = mu * mu;
     // 1/Gamma(1 +- mu) = E +- mu O and the digamma values, as in temme_series_dmu
