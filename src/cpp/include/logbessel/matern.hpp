@@ -187,7 +187,9 @@ template <typename T> LOGBESSEL_INLINE T matern(T r, T nu) {
 // Regions (those of matern; accuracy measured against Arb, absolute, in eps):
 //   nu >= R_D, or R >= R_D and nu >= nu_S: region 1 differentiated (matern_dlog_debye);
 //   R < R_D, z <= 1: the scaled Temme series differentiated (matern_dnu_small_z), free of
-//       the log(z/2) + d/dnu log K cancellation (max 1.8 float64 / 2.3 float32);
+//       the log(z/2) + d/dnu log K cancellation (max 1.8 float64 / 2.3 float32), or where
+//       the ratio recurrence damps a crude start below eps/16 (small z, nu >= 1/2 not too
+//       small) the Wronskian form below with that start (matern_dnu_crude);
 //   R < R_D, z > 1: the Wronskian form differentiated (matern_dnu_wronskian; 0.8 / 0.5;
 //       rare points near z ~ 1 reached 15 eps until CF2 stopped at its rounding-noise floor,
 //       steed_h in log_kv.hpp; the 40 worst of 400000 random points now max 0.94 vs mpmath);
@@ -358,13 +360,28 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu_small_z(T nu, T z) {
 // g = rho_nu'/rho_nu; all pieces from one pass (wronskian_dv_parts: CF2 ratio + one power
 // series) instead of the Wronskian, the ratio rho_nu and d/dnu log K_nu separately (three
 // CF2 runs). No log(z/2) or psi(nu) appears, so nothing of size log(nu) cancels.
-template <typename T> LOGBESSEL_INLINE T matern_dnu_wronskian(T nu, T z) {
-    const wronskian_dv<T> p = wronskian_dv_parts(nu, z);
+template <typename T> LOGBESSEL_INLINE T matern_dnu_from_parts(T nu, const wronskian_dv<T> &p) {
     const T k = nu / (p.rho * p.S * (T(1) + p.w));
     const T wf = p.w / (T(1) + p.w);
     const T dlog = ((T(1) - p.rho / nu) + T(1) / nu) - p.g / (T(1) + p.w) + p.mean_h -
                    wf * ((p.mean_h - p.mean_h1) - T(1) / (nu + T(1)));
     return k * dlog;
+}
+
+template <typename T> LOGBESSEL_INLINE T matern_dnu_wronskian(T nu, T z) {
+    return matern_dnu_from_parts(nu, wronskian_dv_parts(nu, z));
+}
+
+// z <= 1, n = round(nu) >= 1: the same Wronskian form with the crude start of the ratio
+// recurrence (crude_rho_start, log_dv.hpp: used only where its error bound, k <= 1 times the
+// bound on d/dnu log k, is <= eps/16) and plain sums (wronskian_dv_sums<T, true>): no Temme
+// series, no psi, no log beyond log z. 1/nu - g/(1+w) cancels to O(z^2) here, at an absolute
+// cost of ~eps/nu (nu >= 1/2). Returns false where the bound fails.
+template <typename T> LOGBESSEL_INLINE bool matern_dnu_crude(T nu, T z, int n, T mu, T &result) {
+    T rho, drho;
+    if (!crude_rho_start(z, ln2<T>() - m_log(z), n, mu, rho, drho)) return false;
+    result = matern_dnu_from_parts(nu, wronskian_dv_sums<T, true>(nu, z, rho, drho));
+    return true;
 }
 
 // D = sum_k sw^k P_k(s) and sum_k sw^k (s Q_k(s) - k P_k(s)), k = 1..K (the Debye series of
@@ -478,10 +495,16 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu(T r, T nu) {
         const T dpsi = detail::digamma_pos(T(1) - nu) + detail::digamma_pos(T(1) + nu);
         return -detail::m_exp(e) * ((log_q + T(1)) - dpsi);
     }
-    // R < R_D (region 3): z <= 1 the scaled Temme series, z > 1 the Wronskian form, each
-    // differentiated (matern_dnu_small_z, matern_dnu_wronskian)
-    if (z < rd && nu * nu + z * z < rd * rd)
-        return (z <= T(1)) ? detail::matern_dnu_small_z(nu, z) : detail::matern_dnu_wronskian(nu, z);
+    // R < R_D (region 3): z > 1 the Wronskian form, z <= 1 the same with a crude start where
+    // its error bound allows (matern_dnu_crude), else the scaled Temme series, each
+    // differentiated (matern_dnu_wronskian, matern_dnu_small_z)
+    if (z < rd && nu * nu + z * z < rd * rd) {
+        if (z > T(1)) return detail::matern_dnu_wronskian(nu, z);
+        const int n = static_cast<int>(nu + T(0.5));  // round to nearest (nu < 21.5)
+        T crude;
+        if (n >= 1 && detail::matern_dnu_crude(nu, z, n, nu - T(n), crude)) return crude;
+        return detail::matern_dnu_small_z(nu, z);
+    }
     if (nu >= mt::stirling_min()) {
         const T dl = detail::matern_dlog_debye(r, nu, &log_k);
         return (log_k < T(-745)) ? T(0) : detail::m_exp(log_k) * dl;
