@@ -38,8 +38,12 @@
 //     x ~ 0.7 v (hence the Wronskian in log_kv_temme), every piece here is O(log) and has the
 //     sign of the result or is small: no Wronskian is needed.
 //     The start values d/dmu log K_mu, d/dmu log K_{mu+1}:
-//       x <= 1: Temme's series differentiated term by term (see temme_series_dmu), written so
-//               that d/dmu K_mu (odd in mu, K being even) is computed from odd pieces with an
+//       x <= 1, n >= 1, where the recurrence damps a crude start (rho_{mu+1} = mu + 1 + x/4,
+//               rho'_{mu+1} = 1) below eps/16 by a propagated error bound: the Wronskian form
+//               of x > 1 below from that start (log_kv_dv_crude; about half of the points
+//               x <= 1 of the small-order benchmark);
+//       x <= 1 otherwise: Temme's series differentiated term by term (temme_series_dmu),
+//               written so that d/dmu K_mu (odd in mu, K being even) is computed from odd pieces with an
 //               explicit factor mu; a plain forward derivative would leave an absolute error
 //               ~eps log(2/x) at mu = 0, where the exact value is 0 (700 eps at tiny x);
 //       x  > 1: not this route: log_kv_dv_wronskian differentiates log_kv's Wronskian form
