@@ -38,8 +38,12 @@
 //     x ~ 0.7 v (hence the Wronskian in log_kv_temme), every piece here is O(log) and has the
 //     sign of the result or is small: no Wronskian is needed.
 //     The start values d/dmu log K_mu, d/dmu log K_{mu+1}:
-//       x <= 1: Temme's series differentiated term by term (see temme_series_dmu), written so
-//               that d/dmu K_mu (odd in mu, K being even) is computed from odd pieces with an
+//       x <= 1, n >= 1, where the recurrence damps a crude start (rho_{mu+1} = mu + 1 + x/4,
+//               rho'_{mu+1} = 1) below eps/16 by a propagated error bound: the Wronskian form
+//               of x > 1 below from that start (log_kv_dv_crude; about half of the points
+//               x <= 1 of the small-order benchmark);
+//       x <= 1 otherwise: Temme's series differentiated term by term (temme_series_dmu),
+//               written so that d/dmu K_mu (odd in mu, K being even) is computed from odd pieces with an
 //               explicit factor mu; a plain forward derivative would leave an absolute error
 //               ~eps log(2/x) at mu = 0, where the exact value is 0 (700 eps at tiny x);
 //       x  > 1: not this route: log_kv_dv_wronskian differentiates log_kv's Wronskian form
@@ -231,19 +235,25 @@ template <typename T> LOGBESSEL_INLINE T dsinhc(T sigma, T ch, T sh) {
 // Digamma values from the same polynomials: psi(1 +- mu) = psi_e +- psi_o with
 //     psi_e = (2 mu^2 E' O - U E) F,  psi_o = -mu (2 E' E - O U) F,  U = O + 2 mu^2 O',
 // (' = d/d(mu^2)); psi_o is odd with its factor mu explicit, and dF/dmu = 2 F psi_o.
-// p_k, q_k: p_0 = (x/2)^-mu Gamma(1+mu)/2, q_0 = (x/2)^mu Gamma(1-mu)/2; their sum P_k is
-// even and their difference M_k odd in mu; with alpha = sigma - atanh(mu O/E) (odd),
-//     P_0 = sqrt(F) cosh alpha,  M_0 = sqrt(F) sinh alpha,
-//     P_0' = sqrt(F) [(L + psi_e) sinh alpha + psi_o cosh alpha],
-//     M_0' = sqrt(F) [(L + psi_e) cosh alpha + psi_o sinh alpha],   L = log(2/x),
-// and P_k = (k P_{k-1} + mu M_{k-1})/(k^2 - mu^2), M_k = (k M_{k-1} + mu P_{k-1})/(k^2 - mu^2)
-// (from p_k = p_{k-1}/(k - mu), q_k = q_{k-1}/(k + mu)). f_k' then only combines odd terms:
+// p_k, q_k: p_0 = (x/2)^-mu Gamma(1+mu)/2, q_0 = (x/2)^mu Gamma(1-mu)/2, p_k = p_{k-1}/(k - mu),
+// q_k = q_{k-1}/(k + mu); their sum P_k is even in mu and their difference is M_k = mu f_k
+// (Temme's f_k = (p_k - q_k)/mu: M_0 = F mu X = mu f_0 with p_0 = e^sigma rg- F/2,
+// q_0 = e^-sigma rg+ F/2, and the f recurrence below maps one to the other), so the odd part
+// needs no recurrence of its own. Derivatives: p_k' = p_k (L + psi(1+mu) + H-_k),
+// q_k' = -q_k (L + psi(1-mu) + H+_k), H-+_k = sum_{j<=k} 1/(j -+ mu), L = log(2/x), so
+//     P_k' = M_k (L + psi_e + A_k) + P_k (psi_o + mu B_k),
+//     A_k = (H-_k + H+_k)/2 = sum_{j<=k} j/(j^2 - mu^2),  B_k = sum_{j<=k} 1/(j^2 - mu^2)
+// (H-_k - H+_k = 2 mu B_k), every odd piece with its factor mu explicit. f_k' then only
+// combines odd terms:
 //     f_0' = F' X + F [Gamma_1' cosh s + Gamma_1 L sinh s + Gamma_2' sinhc(s) L
 //                       + Gamma_2 L^2 sinhc'(s)],   X = Gamma_1 cosh s + Gamma_2 sinhc(s) L,
 //     f_k' = (k f_{k-1}' + P_{k-1}' + 2 mu f_k)/(k^2 - mu^2),
 // so d/dmu K_mu = sum c_k f_k' is exactly 0 at mu = 0 and has a small relative error near it.
 // K_{mu+1} needs p_k on its own (p_k = (P_k + M_k)/2 would cancel where q_k >> p_k): p_k and
 // p_k' = (p_{k-1}' + p_k)/(k - mu), p_0' = p_0 (L + psi(1+mu)) run alongside.
+// (Before: M_k, P_k' and M_k' by three recurrences started from sqrt(F) cosh / sinh of
+// alpha = sigma - atanh(mu O/E), which cost a log1p, two square roots and four divisions more
+// per call: 940 -> 700 instructions at x = 1e-3, 1620 -> 1260 at x = 1.)
 template <typename T> LOGBESSEL_INLINE kd_start<T> temme_series_dmu(T mu, T x) {
     const T mu2 = mu * mu;
     T E, dE, O, dO;  // dE = E'(mu^2), dO = O'(mu^2)
@@ -260,8 +270,8 @@ template <typename T> LOGBESSEL_INLINE kd_start<T> temme_series_dmu(T mu, T x) {
 
     const T L = ln2<T>() - m_log(x);  // log(2/x), no 2/x (overflows for subnormal x)
     const T sigma = mu * L;
-    // cosh, sinh of sigma and alpha from exp(sigma), which p_0 and q_0 need anyway
-    // (sinhc_from_exp, log_kv.hpp): one exp instead of five hyperbolic functions
+    // cosh and sinh of sigma from exp(sigma), which p_0 and q_0 need anyway
+    // (sinhc_from_exp, log_kv.hpp): one exp instead of three hyperbolic functions
     const T e = m_exp(sigma);
     const T ie = T(1) / e;
     const T ch = T(0.5) * (e + ie);
@@ -271,20 +281,13 @@ template <typename T> LOGBESSEL_INLINE kd_start<T> temme_series_dmu(T mu, T x) {
     T f = F * X;
     T df = dF * X + F * (dg1 * ch + g1 * L * sh + dg2 * sinhc * L + g2 * L * L * dsinhc(sigma, ch, sh));
 
-    // P_0, M_0 and derivatives; p_0, q_0 as in temme_series.
-    const T z = mu * O / E;  // |z| < 0.3
-    const T alpha = sigma - T(0.5) * m_log1p(T(2) * z / (T(1) - z));
-    const T sqrt_f = m_sqrt(F);
-    const T ea = e * m_sqrt((T(1) - z) / (T(1) + z));  // e^alpha = e^sigma e^-atanh(z)
-    const T iea = T(1) / ea;
-    const T ca = T(0.5) * (ea + iea), sa = alpha * sinhc_from_exp(alpha, ea, iea);
+    // p_0, q_0 as in temme_series, with 1/rg+- = F rg-+ (no divisions); P_0' from M_0 = mu f_0
     const T Lpe = L + psi_e;
-    T M = sqrt_f * sa;
-    T dP = sqrt_f * (Lpe * sa + psi_o * ca);
-    T dM = sqrt_f * (Lpe * ca + psi_o * sa);
-    T p = T(0.5) * e / rgp;
-    T q = T(0.5) * ie / rgm;
+    T p = T(0.5) * e * (rgm * F);
+    T q = T(0.5) * ie * (rgp * F);
+    T dP = (mu * f) * Lpe + (p + q) * psi_o;
     T dp = p * (Lpe + psi_o);  // psi(1 + mu) = psi_e + psi_o
+    T A = T(0), B = T(0);
 
     const T x2 = T(0.25) * x * x;
     T c = T(1);
@@ -295,17 +298,13 @@ template <typename T> LOGBESSEL_INLINE kd_start<T> temme_series_dmu(T mu, T x) {
         const T kk = T(k);
         const T im = T(1) / (kk - mu), ip = T(1) / (kk + mu);
         const T iden = im * ip;  // 1/(k^2 - mu^2): two divisions instead of seven
-        const T P = p + q;
-        f = (kk * f + P) * iden;
+        f = (kk * f + (p + q)) * iden;
         df = (kk * df + dP + T(2) * mu * f) * iden;
         p *= im;
         q *= ip;
-        const T M_new = (kk * M + mu * P) * iden;
-        const T dP_new = (kk * dP + M + mu * dM + T(2) * mu * (p + q)) * iden;
-        const T dM_new = (kk * dM + P + mu * dP + T(2) * mu * M_new) * iden;
-        M = M_new;
-        dP = dP_new;
-        dM = dM_new;
+        A += kk * iden;
+        B += iden;
+        dP = (mu * f) * (Lpe + A) + (p + q) * (psi_o + mu * B);
         dp = (dp + p) * im;
         c *= x2 / kk;
         const T del = c * f, ddel = c * df;
@@ -352,9 +351,13 @@ template <typename T> LOGBESSEL_INLINE void steed_rho_dmu(T mu, T x, T &rho, T &
 template <typename T> struct wronskian_dv {
     T rho, g, S, mean_h, mean_h1, w;
 };
+template <typename T, bool Plain = false>
+LOGBESSEL_INLINE wronskian_dv<T> wronskian_dv_sums(T v, T x, T rho, T drho);
 template <typename T> LOGBESSEL_INLINE wronskian_dv<T> wronskian_dv_parts(T v, T x) {
-    const T nf = m_floor(v + T(0.5));
-    const int n = static_cast<int>(nf);
+    // round to nearest by truncation (v + 1/2 >= 0 and < 23 here: the same as m_floor, but
+    // two conversions instead of a libm floor without SSE4.1)
+    const int n = static_cast<int>(v + T(0.5));
+    const T nf = T(n);
     const T mu = v - nf;
     const T q = T(0.25) * x * x;
     T rho, drho;
@@ -367,24 +370,47 @@ template <typename T> LOGBESSEL_INLINE wronskian_dv<T> wronskian_dv_parts(T v, T
         rho = nu + x2r;
         drho = T(1) - x2r * g;
     }
-    // S, W (order v) and S1, W1 (order v + 1), compensated as in log_iv_dv_series
-    T term = T(1), term1 = T(1), s_hi = T(1), s_lo = T(0), h = T(0), h1 = T(0);
+    return wronskian_dv_sums(v, x, rho, drho);
+}
+
+// The power-series part of wronskian_dv_parts, given rho_v and rho_v'. Plain (x <= 1 only):
+// S in [1, 1.07] and W/S < 0.1 there, so plain sums of their few (< 12) positive terms round
+// to ~1 ulp; the compensation matters only for the O(3) sums at x ~ 21.
+template <typename T, bool Plain>
+LOGBESSEL_INLINE wronskian_dv<T> wronskian_dv_sums(T v, T x, T rho, T drho) {
+    const T q = T(0.25) * x * x;
+    // S, W (order v) and S1, W1 (order v + 1), compensated as in log_iv_dv_series. Two
+    // divisions per term instead of four: the term ratio q/(k (k+v)) (as series_sums) and
+    // 1/(k+1+v), the harmonic increment of S1 now and of S at the next step; S1's terms come
+    // from S's, q^k/(k! (v+2)_k) = [q^k/(k! (v+1)_k)] (v+1)/(v+1+k), H1_k = sum 1/(v+1+j).
+    // (Deriving 1/(k+1+v) from 1/((k+1)(k+1+v)) would save a division but raised the error
+    // near v = 0, x ~ 16 from 3.7 to 4.6 eps; a Newton step needs fma, a library call
+    // without -mfma.) Arb table (tests/data): max 3.5 eps in this region, as before.
+    T term = T(1), s_hi = T(1), s_lo = T(0), h = T(0), h1 = T(0);
     T w_hi = T(0), w_lo = T(0), s1 = T(1), w1 = T(0);
+    const T v1 = v + T(1);
+    T rn = T(1) / v1;  // 1/(1 + v)
     for (int k = 1; k < 200; ++k) {  // x < 21.5: below eps/4 before k = 60
         const T kk = T(k);
-        const T r = T(1) / (kk + v), r1 = T(1) / (kk + v + T(1));
-        term *= (q * r) / kk;
-        term1 *= (q * r1) / kk;
+        const T r = rn;  // 1/(k + v)
+        rn = T(1) / (kk + v1);
+        term *= q / (kk * (kk + v));
+        const T term1 = term * (v1 * rn);
         h += r;
-        h1 += r1;
-        T t, e;
-        two_sum(s_hi, term, t, e);
-        s_hi = t;
-        s_lo += e;
+        h1 += rn;
         const T th = term * h;
-        two_sum(w_hi, th, t, e);
-        w_hi = t;
-        w_lo += e;
+        if (Plain) {
+            s_hi += term;
+            w_hi += th;
+        } else {
+            T t, e;
+            two_sum(s_hi, term, t, e);
+            s_hi = t;
+            s_lo += e;
+            two_sum(w_hi, th, t, e);
+            w_hi = t;
+            w_lo += e;
+        }
         s1 += term1;
         w1 += term1 * h1;
         if (th <= T(0.25) * limits<T>::eps() * w_hi) break;
@@ -399,9 +425,7 @@ template <typename T> LOGBESSEL_INLINE wronskian_dv<T> wronskian_dv_parts(T v, T
     return out;
 }
 
-template <typename T> LOGBESSEL_INLINE T log_kv_dv_wronskian(T v, T x) {
-    const wronskian_dv<T> p = wronskian_dv_parts(v, x);
-    const T log_half_x = m_log(x) - ln2<T>();
+template <typename T> LOGBESSEL_INLINE T log_kv_dv_from_parts(T v, const wronskian_dv<T> &p, T log_half_x) {
     const two_part<T> psi = digamma_ge1(v + T(1));
     // -d/dv log I_v = (psi(v+1) - log(x/2)) + W/S, O(3) parts: two_sum as in log_iv_dv_series
     T a, ae, b, be;
@@ -412,12 +436,66 @@ template <typename T> LOGBESSEL_INLINE T log_kv_dv_wronskian(T v, T x) {
     return b + (((ae + be) + psi.lo) + rest);
 }
 
+template <typename T> LOGBESSEL_INLINE T log_kv_dv_wronskian(T v, T x) {
+    return log_kv_dv_from_parts(v, wronskian_dv_parts(v, x), m_log(x) - ln2<T>());
+}
+
+// x <= 1 and n = round(v) >= 1: the Wronskian form above (series of I: few terms at x <= 1)
+// with a crude start of the recurrence instead of Temme's series differentiated, where the
+// recurrence provably damps the start's error below eps/16 (also used by matern_dnu). The
+// start at order mu + 1: rho_{mu+1} = mu + 1 + t, t = (x/2)^2/rho_mu = (x/2) K_mu/K_{mu+1} in
+// (0, x/2] (K_nu grows with |nu|), taken as x/4 (error er <= x/4, as log_kv_dx_small of
+// ratio.hpp); rho_{mu+1}' = 1 + dt/dmu, taken as 1, with |dt/dmu| <= x (L + 3), L = log(2/x)
+// (t = x/2 at mu = -1/2; mpmath on mu in [-1/2, 1/2), x in [1e-300, 1]: max |dt/dmu| /
+// (x (L + 2)) = 0.994). Each step rho_{nu+1} = nu + 1 + q/rho_nu, rho'_{nu+1} = 1 - q rho'_nu/
+// rho_nu^2 (true and computed rho >= nu) maps the error bounds (er, ed) of (rho, rho') to
+// (q er/nu^2, (q/nu^2)(ed + 2 (|rho'| + ed) er/nu)), and at order v the result moves by at
+// most ed/v + (|rho'| + ed) er/v^2 + er/v (through g_v = rho'/rho, and through rho in w < 0.07
+// or rho/nu). Taken where that bound is <= eps/16: e.g. x <= 0.01 with n >= 5, x <= 1e-3 with
+// n >= 3 (48% of the points x <= 1 of the small-order benchmark). Returns false where not.
+template <typename T> LOGBESSEL_INLINE bool crude_rho_start(T x, T L, int n, T mu, T &rho, T &drho) {
+    const T q = T(0.25) * x * x;
+    T order = mu + T(1);
+    rho = order + T(0.25) * x;
+    drho = T(1);
+    T er = T(0.25) * x, ed = x * (L + T(3));
+    for (int k = 2; k <= n; ++k) {  // n <= 22 (R < R_D)
+        const T x2r = q / rho;
+        const T g = drho / rho;
+        // The bounds only need to reach eps/16: floored at 1e-25 (and damp at 1e-12) they stay
+        // conservative and never become subnormal (float: ~100x slower arithmetic).
+        const T inv = T(1) / order;  // (the bounds' own roundings are far below their slack)
+        const T damp = m_max(q * inv * inv, T(1e-12));
+        ed = m_max(damp * (ed + T(2) * (m_fabs(drho) + ed) * er * inv), T(1e-25));
+        er = m_max(damp * er, T(1e-25));
+        order += T(1);
+        rho = order + x2r;
+        drho = T(1) - x2r * g;
+    }
+    const T bound = ed / order + (m_fabs(drho) + ed) * er / (order * order) + er / order;
+    return bound <= T(0.0625) * limits<T>::eps();
+}
+
+// log_kv_dv by the crude start (cost: the recurrence, a few plain series terms and psi(v + 1):
+// ~860 instead of ~1000 instructions at x = 1e-3; measured accuracy unchanged).
+template <typename T> LOGBESSEL_INLINE bool log_kv_dv_crude(T v, T x, int n, T mu, T &result) {
+    const T log_x = m_log(x);
+    T rho, drho;
+    if (!crude_rho_start(x, ln2<T>() - log_x, n, mu, rho, drho)) return false;
+    result = log_kv_dv_from_parts(v, wronskian_dv_sums<T, true>(v, x, rho, drho), log_x - ln2<T>());
+    return true;
+}
+
 // Region 3 for K: R < R_D, v >= 0, x > 0.
 template <typename T> LOGBESSEL_INLINE T log_kv_dv_temme(T v, T x) {
-    const T nf = m_floor(v + T(0.5));
-    const int n = static_cast<int>(nf);
-    const T mu = v - nf;  // in [-1/2, 1/2)
     if (x > T(1)) return log_kv_dv_wronskian(v, x);
+    // round to nearest by truncation (v + 1/2 >= 0 and < 23 here: the same as m_floor, but
+    // two conversions instead of a libm floor without SSE4.1)
+    const int n = static_cast<int>(v + T(0.5));
+    const T nf = T(n);
+    const T mu = v - nf;  // in [-1/2, 1/2)
+    T crude;
+    if (n >= 1 && log_kv_dv_crude(v, x, n, mu, crude)) return crude;
     const kd_start<T> st = temme_series_dmu(mu, x);
     if (n == 0) return st.dlog_k_mu;
     const T x2 = T(0.25) * x * x;

@@ -57,6 +57,7 @@
 #include "log_dv.hpp"
 #include "log_kv.hpp"
 #include "log_series.hpp"
+#include "ratio.hpp"
 
 namespace logbessel {
 namespace detail {
@@ -106,8 +107,10 @@ template <typename T> LOGBESSEL_INLINE T matern_log_plain(T r, T nu, T z) {
 
 // Region 3: k from the Wronskian, 0 < nu, z and nu^2 + z^2 < R_D^2.
 template <typename T> LOGBESSEL_INLINE T matern_wronskian(T nu, T z) {
-    const T nf = m_floor(nu + T(0.5));
-    const int n = static_cast<int>(nf);
+    // round to nearest by truncation (nu + 1/2 >= 0 and < 23 here: the same as m_floor, but
+    // two conversions instead of a libm floor without SSE4.1)
+    const int n = static_cast<int>(nu + T(0.5));
+    const T nf = T(n);
     const T mu = nu - nf;  // in [-1/2, 1/2)
     const T q = T(0.25) * z * z;
     T rho, x2_over_rho;  // rho_mu and q / rho_mu
@@ -184,11 +187,14 @@ template <typename T> LOGBESSEL_INLINE T matern(T r, T nu) {
 // Regions (those of matern; accuracy measured against Arb, absolute, in eps):
 //   nu >= R_D, or R >= R_D and nu >= nu_S: region 1 differentiated (matern_dlog_debye);
 //   R < R_D, z <= 1: the scaled Temme series differentiated (matern_dnu_small_z), free of
-//       the log(z/2) + d/dnu log K cancellation (max 1.8 float64 / 2.3 float32);
+//       the log(z/2) + d/dnu log K cancellation (max 1.8 float64 / 2.3 float32), or where
+//       the ratio recurrence damps a crude start below eps/16 (small z, nu >= 1/2 not too
+//       small) the Wronskian form below with that start (matern_dnu_crude);
 //   R < R_D, z > 1: the Wronskian form differentiated (matern_dnu_wronskian; 0.8 / 0.5;
 //       rare points near z ~ 1 reached 15 eps until CF2 stopped at its rounding-noise floor,
 //       steed_h in log_kv.hpp; the 40 worst of 400000 random points now max 0.94 vs mpmath);
-//   nu < nu_S, z > ~20 (k < 2e-5): the plain log form differentiated;
+//   nu < nu_S, z > ~20 (k < 2e-5): region 1 differentiated with exact lgamma / psi in place
+//       of Stirling's series (matern_dlog_debye<T, true>);
 //   z < z_tiny: the closed form of region 4 differentiated.
 // Dense grid of bench/accuracy_maps.py: max 4.1 (float64, in the z < z_tiny closed form at
 // nu ~ 0.006) and 3.3 (float32); the target is 16.
@@ -246,8 +252,10 @@ template <typename T> LOGBESSEL_INLINE T digamma_pos(T y) {
 // random (nu, z) with z in [1e-19, 1] incl. near-(half-)integer nu: max 1.8 eps float64,
 // 2.3 eps float32; dense grid of bench/accuracy_maps.py: 92 -> 4.1 eps, 33 -> 3.3 eps float32).
 template <typename T> LOGBESSEL_INLINE T matern_dnu_small_z(T nu, T z) {
-    const T nf = m_floor(nu + T(0.5));
-    const int n = static_cast<int>(nf);
+    // round to nearest by truncation (nu + 1/2 >= 0 and < 23 here: the same as m_floor, but
+    // two conversions instead of a libm floor without SSE4.1)
+    const int n = static_cast<int>(nu + T(0.5));
+    const T nf = T(n);
     const T mu = nu - nf;  // in [-1/2, 1/2)
     const T mu2 = mu * mu;
     // 1/Gamma(1 +- mu) = E +- mu O and the digamma values, as in temme_series_dmu
@@ -278,14 +286,32 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu_small_z(T nu, T z) {
     T wt = es * es * (T(0.5) / rgm);  // q^mu Gamma(1-mu)/2
     const T ell1 = T(1) - T(2) * L - T(2) * psi_e;  // ell + 1 - psi(1-mu) - psi(1+mu)
     T dpt = pt * psi_p, dwt = wt * ((T(-2) * L) - (psi_e - psi_o));
-    T hm = T(0), hp = T(0);
+    T hm = T(0);
     const T q = T(0.25) * z * z;
     T c = T(1);
-    // n = 0: the bracket sum of dk/dnu; n >= 1: s0, s0', s1 and a1 = s1' - psi(1+mu) s1
-    T acc = -wt * ell1;
-    T s0 = ft, ds0 = dft, s1 = pt, a1 = T(0);
     const T tol = T(0.25) * limits<T>::eps();
-    // q <= 1/4: c_k <= 4^-k/k!, the terms fall below eps/4 of the sums within ~12 steps
+    // q <= 1/4: c_k <= 4^-k/k!, the terms fall below eps/4 of the sums within ~12 steps.
+    // Two loops, each with only the sums its case needs (one loop for both cost 1.3x).
+    if (n == 0) {
+        // the bracket sum of dk/dnu; the stop test bounds each part of the term (not their
+        // sum, which could vanish by accident: ell1 - hp and ft change sign near z ~ 1)
+        T acc = -wt * ell1, hp = T(0);
+        for (int k = 1; k <= 30; ++k) {
+            const T kk = T(k);
+            const T im = T(1) / (kk - mu), ip = T(1) / (kk + mu);
+            ft = (kk * ft + pt + wt) * (im * ip);
+            pt *= im;
+            wt *= ip;
+            hm += im;
+            hp += ip;
+            c *= q / kk;
+            acc += c * ((pt * hm - wt * (ell1 - hp)) + kk * ft);
+            if (c * ((pt * hm + wt * m_fabs(ell1 - hp)) + kk * m_fabs(ft)) <= tol * m_fabs(acc)) break;
+        }
+        return T(2) * rgp * acc;
+    }
+    // n >= 1: s0, s0', s1 and a1 = s1' - psi(1+mu) s1
+    T s0 = ft, ds0 = dft, s1 = pt, a1 = T(0);
     for (int k = 1; k <= 30; ++k) {
         const T kk = T(k);
         const T im = T(1) / (kk - mu), ip = T(1) / (kk + mu);
@@ -298,22 +324,17 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu_small_z(T nu, T z) {
         dpt = (dpt + pt) * im;
         dwt = (dwt - wt) * ip;
         hm += im;
-        hp += ip;
         c *= q / kk;
-        const T t_acc = c * ((pt * hm - wt * (ell1 - hp)) + kk * ft);
         const T t_s1 = c * (pt - kk * ft);
         const T t_a1 = c * (pt * hm - kk * (dft - psi_p * ft));
-        acc += t_acc;
         s0 += c * ft;
         ds0 += c * dft;
         s1 += t_s1;
         a1 += t_a1;
-        if (m_fabs(t_acc) <= tol * m_fabs(acc) && m_fabs(t_s1) <= tol * m_fabs(s1) &&
-            m_fabs(t_a1) <= tol * (m_fabs(a1) + s1) && m_fabs(c * ft) <= tol * m_fabs(s0) &&
-            m_fabs(c * dft) <= tol * m_fabs(ds0))
+        if (m_fabs(t_s1) <= tol * m_fabs(s1) && m_fabs(t_a1) <= tol * (m_fabs(a1) + s1) &&
+            m_fabs(c * ft) <= tol * m_fabs(s0) && m_fabs(c * dft) <= tol * m_fabs(ds0))
             break;
     }
-    if (n == 0) return T(2) * rgp * acc;
     // n >= 1
     T dlog = a1 / s1;                          // A1
     T g = dlog + psi_p - ds0 / s0;             // g_mu = rho_mu'/rho_mu
@@ -339,13 +360,28 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu_small_z(T nu, T z) {
 // g = rho_nu'/rho_nu; all pieces from one pass (wronskian_dv_parts: CF2 ratio + one power
 // series) instead of the Wronskian, the ratio rho_nu and d/dnu log K_nu separately (three
 // CF2 runs). No log(z/2) or psi(nu) appears, so nothing of size log(nu) cancels.
-template <typename T> LOGBESSEL_INLINE T matern_dnu_wronskian(T nu, T z) {
-    const wronskian_dv<T> p = wronskian_dv_parts(nu, z);
+template <typename T> LOGBESSEL_INLINE T matern_dnu_from_parts(T nu, const wronskian_dv<T> &p) {
     const T k = nu / (p.rho * p.S * (T(1) + p.w));
     const T wf = p.w / (T(1) + p.w);
     const T dlog = ((T(1) - p.rho / nu) + T(1) / nu) - p.g / (T(1) + p.w) + p.mean_h -
                    wf * ((p.mean_h - p.mean_h1) - T(1) / (nu + T(1)));
     return k * dlog;
+}
+
+template <typename T> LOGBESSEL_INLINE T matern_dnu_wronskian(T nu, T z) {
+    return matern_dnu_from_parts(nu, wronskian_dv_parts(nu, z));
+}
+
+// z <= 1, n = round(nu) >= 1: the same Wronskian form with the crude start of the ratio
+// recurrence (crude_rho_start, log_dv.hpp: used only where its error bound, k <= 1 times the
+// bound on d/dnu log k, is <= eps/16) and plain sums (wronskian_dv_sums<T, true>): no Temme
+// series, no psi, no log beyond log z. 1/nu - g/(1+w) cancels to O(z^2) here, at an absolute
+// cost of ~eps/nu (nu >= 1/2). Returns false where the bound fails.
+template <typename T> LOGBESSEL_INLINE bool matern_dnu_crude(T nu, T z, int n, T mu, T &result) {
+    T rho, drho;
+    if (!crude_rho_start(z, ln2<T>() - m_log(z), n, mu, rho, drho)) return false;
+    result = matern_dnu_from_parts(nu, wronskian_dv_sums<T, true>(nu, z, rho, drho));
+    return true;
 }
 
 // D = sum_k sw^k P_k(s) and sum_k sw^k (s Q_k(s) - k P_k(s)), k = 1..K (the Debye series of
@@ -376,7 +412,13 @@ template <typename T, int K> LOGBESSEL_INLINE void matern_debye_sums(T s, T sw, 
 // coefficients.hpp), so d/dnu log k = the sum of these, - phi'(nu) + D'/(1 + D). No term
 // is large: as r -> 0 all of them vanish except -phi' + D'/(1+D), which cancel to the
 // Debye truncation (< eps/nu). Returns d/dnu log k; log k itself in *log_k.
-template <typename T> LOGBESSEL_INLINE T matern_dlog_debye(T r, T nu, T *log_k) {
+// ExactPhi (region 2, nu < nu_S, where Stirling's series is not accurate): phi and phi' from
+// lgamma and psi instead, phi = lgamma(nu) - ((nu - 1/2) log nu - nu + log(2 pi)/2),
+// phi' = psi(nu) - log nu + 1/(2 nu) (DLMF 5.11.1 rearranged). These differences cost a few
+// eps absolute on log k and d/dnu log k; region 2 has k < 2e-5 (z > ~20), so the absolute
+// error of k d/dnu log k stays far below eps (the plain form region 2 used before lost ~50 eps
+// on log k the same way).
+template <typename T, bool ExactPhi = false> LOGBESSEL_INLINE T matern_dlog_debye(T r, T nu, T *log_k) {
     const T a = r / nu;
     if (r > T(1) && a > T(0.25) * limits<T>::max() / r) { *log_k = -limits<T>::inf(); return T(0); }
     const T u = (T(2) * a) * r;
@@ -404,8 +446,17 @@ template <typename T> LOGBESSEL_INLINE T matern_dlog_debye(T r, T nu, T *log_k) 
         else matern_debye_sums<T, 10>(s, sw, d, dd);
     }
     const T dD = dd / (T(2) * nu);  // D' = (sigma/(2R)) dd, R = nu sigma
-    *log_k = lead + ((log1p_small(d) - stirling_remainder(nu)) - T(0.25) * m_log1p(u));
-    return (lw - w) + (u / (T(4) * nu * (T(1) + u)) - stirling_remainder_d(nu) + dD / (T(1) + d));
+    T phi, dphi;
+    if (ExactPhi) {
+        const T log_nu = m_log(nu);
+        phi = m_lgamma(nu) - (((nu - T(0.5)) * log_nu - nu) + T(0.5) * log_2pi<T>());
+        dphi = (digamma_pos(nu) - log_nu) + T(0.5) / nu;
+    } else {
+        phi = stirling_remainder(nu);
+        dphi = stirling_remainder_d(nu);
+    }
+    *log_k = lead + ((log1p_small(d) - phi) - T(0.25) * m_log1p(u));
+    return (lw - w) + (u / (T(4) * nu * (T(1) + u)) - dphi + dD / (T(1) + d));
 }
 
 }  // namespace detail
@@ -444,25 +495,45 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu(T r, T nu) {
         const T dpsi = detail::digamma_pos(T(1) - nu) + detail::digamma_pos(T(1) + nu);
         return -detail::m_exp(e) * ((log_q + T(1)) - dpsi);
     }
-    // R < R_D (region 3): z <= 1 the scaled Temme series, z > 1 the Wronskian form, each
-    // differentiated (matern_dnu_small_z, matern_dnu_wronskian)
-    if (z < rd && nu * nu + z * z < rd * rd)
-        return (z <= T(1)) ? detail::matern_dnu_small_z(nu, z) : detail::matern_dnu_wronskian(nu, z);
+    // R < R_D (region 3): z > 1 the Wronskian form, z <= 1 the same with a crude start where
+    // its error bound allows (matern_dnu_crude), else the scaled Temme series, each
+    // differentiated (matern_dnu_wronskian, matern_dnu_small_z)
+    if (z < rd && nu * nu + z * z < rd * rd) {
+        if (z > T(1)) return detail::matern_dnu_wronskian(nu, z);
+        const int n = static_cast<int>(nu + T(0.5));  // round to nearest (nu < 21.5)
+        T crude;
+        if (n >= 1 && detail::matern_dnu_crude(nu, z, n, nu - T(n), crude)) return crude;
+        return detail::matern_dnu_small_z(nu, z);
+    }
     if (nu >= mt::stirling_min()) {
         const T dl = detail::matern_dlog_debye(r, nu, &log_k);
         return (log_k < T(-745)) ? T(0) : detail::m_exp(log_k) * dl;
     }
-    // Region 2 (nu < nu_S, z > ~20, k < 2e-5): d/dnu log k = log(z/2) - psi(nu) + 1 -
+    // Region 2 (nu < nu_S, z > ~20, k < 2e-5): region 1's fused Debye form with phi, phi' from
+    // lgamma and psi (ExactPhi above): one Debye evaluation of P_k and Q_k instead of log K,
+    // the ratio K_{nu+1}/K_nu and d/dnu log K separately. 1000 random points (nu log-uniform in
+    // [1e-12, 1e-6] (10%) and [1e-6, 1] (30%), uniform in [0, 7]; z in [21.6, 700]) vs mpmath:
+    // max abs error 8.6e-6 eps (float64; 1.7e-4 before), 3.2e-5 eps (float32; 3.8e-5 before);
+    // relative error median 33 eps (float64; 48 before).
+    // nu >= 1e-6 keeps region 1's intermediates in range (z < 770 where k > 0, so sigma ~ z/nu
+    // < 8e8, u < 6e17, 1e30/nu finite in float). Below (rare: tiny nu with r > 1e4) the plain
+    // log form differentiated, d/dnu log k = log(z/2) - psi(nu) + 1 -
     // rho_nu/nu + d/dnu log K_nu(z) (d/dnu of (1-nu) log 2 - lgamma(nu) + nu log z + log K_nu(z),
     // with dz/dnu = z/(2 nu) and d/dz log K_nu = nu/z - K_{nu+1}/K_nu, rho_nu = (z/2)
     // K_{nu+1}/K_nu), all from the Debye expansions; the O(log z) cancellation costs ~50 eps
     // relative on a result below 1e-4: far below eps absolute.
+    if (nu >= T(1e-6)) {
+        const T dl = detail::matern_dlog_debye<T, true>(r, nu, &log_k);
+        return (log_k < T(-745)) ? T(0) : detail::m_exp(log_k) * dl;
+    }
+    // rho_nu/nu = (z/(2 nu)) K_{nu+1}/K_nu = 1/2 - (z/(2 nu)) d/dz log K_nu(z) (DLMF 10.29.2:
+    // K_nu' = (nu/z) K_nu - K_{nu+1}), from the Debye ratio series of log_kv_dx_positive.
     log_k = detail::matern_log_plain(r, nu, z);
     const T k = (log_k < T(-745)) ? T(0) : detail::m_exp(log_k);
     if (k == T(0)) return T(0);
-    const T rho = T(0.5) * z * detail::m_exp(detail::log_kv_positive(nu + T(1), z) - detail::log_kv_positive(nu, z));
+    const T one_minus_rho_nu = T(0.5) + (T(0.5) * z / nu) * detail::log_kv_dx_positive(nu, z);
     const T dlog = ((detail::m_log(z) - detail::ln2<T>()) - detail::digamma_pos(nu) +
-                    detail::log_kv_dv_positive(nu, z)) + (T(1) - rho / nu);
+                    detail::log_kv_dv_positive(nu, z)) + one_minus_rho_nu;
     return k * dlog;
 }
 
