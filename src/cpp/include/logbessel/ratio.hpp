@@ -441,11 +441,16 @@ template <typename T> LOGBESSEL_INLINE T log_iv_dx_positive(T v, T x) {
 template <typename T> struct ratio_derivs {
     T d1, d2;  // A', A''
 };
-template <typename T> LOGBESSEL_INLINE ratio_derivs<T> iv_ratio_derivs(T v, T kappa, T ratio, T c) {
+// ik = 1/kappa, passed in: the caller forms it before the ratio is known (off the latency
+// chain of the step) and uses it again for the higher derivatives. It is only read where
+// kappa^2 >= (v + 1)/100, i.e. kappa >= 0.07, so the caller may floor kappa (at 1/16) before
+// the reciprocal: 1/kappa would overflow for a subnormal kappa.
+template <typename T> LOGBESSEL_INLINE ratio_derivs<T> iv_ratio_derivs(T v, T kappa, T ik, T ratio, T c) {
     if (sizeof(T) < 8 && v < T(0)) {
         // -1/2 < v < 0 in float: A' ~ (v + 1/2)/kappa^2 is a difference of two terms ~1/kappa
         // (both the Riccati form and the Debye terms cancel by ~|v|/(v + 1/2)): use double.
-        const ratio_derivs<double> dd = iv_ratio_derivs<double>(double(v), double(kappa), double(ratio), double(c));
+        const double kd = double(kappa);
+        const ratio_derivs<double> dd = iv_ratio_derivs<double>(double(v), kd, 1.0 / kd, double(ratio), double(c));
         ratio_derivs<T> o;
         o.d1 = T(dd.d1);
         o.d2 = T(dd.d2);
@@ -457,13 +462,15 @@ template <typename T> LOGBESSEL_INLINE ratio_derivs<T> iv_ratio_derivs(T v, T ka
     // (v < 0: the Debye terms' O(1/R^2) remainder is not small against A' ~ (v + 1/2)/R^2)
     // (v, kappa < far first: v^2 + kappa^2 would overflow, and raise the flag, for v ~ 1e154)
     if ((v < far && kappa < far && v * v + kappa * kappa < far * far) || v < T(0)) {
-        const T a_over_k = ratio / kappa;
-        d.d1 = c * (T(2) - c) - tv1 * a_over_k;
         if (kappa * kappa < T(0.01) * (v + T(1))) {
+            // (kappa may be tiny, even subnormal, here: divide rather than use ik)
+            d.d1 = c * (T(2) - c) - tv1 * (ratio / kappa);
             const T v1 = v + T(1);
             d.d2 = T(-0.75) * kappa / (v1 * v1 * (v + T(2)));
         } else {
-            d.d2 = T(-2) * ratio * d.d1 - tv1 * (d.d1 - a_over_k) / kappa;
+            const T a_over_k = ratio * ik;
+            d.d1 = c * (T(2) - c) - tv1 * a_over_k;
+            d.d2 = T(-2) * ratio * d.d1 - tv1 * (d.d1 - a_over_k) * ik;
         }
         return d;
     }
@@ -504,12 +511,15 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv_start(T v, T r, T s) {
     const T p4 = T(-245.85145726949941) + t * (T(1246.9376528215773) + t * (T(-1777.8831676893246) + t * T(737.40189661932936)));
     const T p5 = T(101.76473546766098) + t * (T(-537.73570125894116) + t * (T(797.60007925346622) + t * T(-342.87073811214094)));
     const T h = p0 + u * (p1 + u * (p2 + u * (p3 + u * (p4 + u * p5))));
-    const T g = one_minus_u / (T(1) + u) + u * one_minus_u * h * t;
+    // (the reciprocals 1/(1 + u), 1/b and 1/(1 - u) depend on the inputs only, so they are
+    // formed alongside the polynomials rather than on the chain that leads to the square root)
+    const T g = one_minus_u * (T(1) / (T(1) + u)) + u * one_minus_u * h * t;
     // C^2 / b^2 with b = v + 3/2 factored out (b^2 overflows for v ~ 1e154 / 1e19 in float)
     const T a = v + T(0.5), b = v + T(1.5);
-    const T ab = a / b;
-    const T c2_over_b2 = m_max((a + g) / b, T(0));
-    return ((r * b) * (ab + m_sqrt(ab * ab * u + one_minus_u * c2_over_b2))) / one_minus_u;
+    const T ib = T(1) / b;
+    const T ab = a * ib;
+    const T c2_over_b2 = m_max((a + g) * ib, T(0));
+    return ((r * b) * (ab + m_sqrt(ab * ab * u + one_minus_u * c2_over_b2))) * (T(1) / one_minus_u);
 }
 
 }  // namespace detail
@@ -651,6 +661,8 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv(T v, T r) {
     const T rmin = detail::ratio_debye_min_r<T>();
     const T tv1 = T(2) * v + T(1);
     for (int it = 0; it < 24; ++it) {
+        // (formed while the ratio is evaluated; read only where kappa >= 0.07, see iv_ratio_derivs)
+        const T ik = T(1) / detail::m_max(kappa, T(0.0625));
         const bool near5 = v < r5 && kappa < r5 && v * v + kappa * kappa < r5 * r5 &&
                            kappa * kappa >= T(0.01) * (v + T(1));
         // in region 1 the complement comes with the ratio at no extra cost: always accurate
@@ -662,12 +674,11 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv(T v, T r) {
                                              ? detail::iv_ratio_miller(v, kappa)
                                              : detail::iv_ratio_pair(v, kappa, accurate && use_complement);
         const T f = use_complement ? (s - a.complement) : (a.ratio - r);
-        const detail::ratio_derivs<T> d = detail::iv_ratio_derivs(v, kappa, a.ratio, a.complement);
+        const detail::ratio_derivs<T> d = detail::iv_ratio_derivs(v, kappa, ik, a.ratio, a.complement);
         if (!(d.d1 > T(0))) break;
         T step = f / d.d1;
         T tau_it = tau;
         if (near5 && detail::m_fabs(step) <= T(0.05) * kappa) {
-            const T ik = T(1) / kappa;
             const T A = a.ratio, a1 = d.d1, a2 = d.d2;
             const T a3 = T(-2) * (a1 * a1 + A * a2) - tv1 * ik * (a2 - ik * (T(2) * a1 - T(2) * A * ik));
             const T a4 = T(-2) * (T(3) * a1 * a2 + A * a3) -
@@ -678,8 +689,11 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv(T v, T r) {
             step = -h * (T(1) + h * (-b2 + h * ((T(2) * b2 * b2 - b3) + h * (b2 * (T(5) * b3 - T(5) * b2 * b2) - b4))));
             tau_it = tau5;
         } else {
-            const T hf = T(1) - step * d.d2 / (T(2) * d.d1);  // Halley: step / (1 - f A''/(2 A'^2))
-            if (hf >= T(0.5) && hf <= T(2)) step /= hf;
+            // Halley: step / hf with hf = 1 - f A''/(2 A'^2), as one division
+            // 2 f A' / (2 A'^2 - f A''); the factor is kept only while hf is in [1/2, 2].
+            const T d1sq = d.d1 * d.d1;
+            const T den = T(2) * d1sq - f * d.d2;
+            if (den >= d1sq && den <= T(4) * d1sq) step = (T(2) * f * d.d1) / den;
         }
         if (step > T(0.5) * kappa) step = T(0.5) * kappa;
         if (step < -kappa) step = -kappa;
