@@ -120,8 +120,8 @@ template <typename T> struct debye_ratio {
     T ratio;       // I_{v+1}/I_v
     T complement;  // 1 - I_{v+1}/I_v
 };
-template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_debye(T v, T x) {
-    const radius<T> rd = ratio_radius(v, x);
+// (rd = ratio_radius(v, x); the inverse passes its own, whose 1/R it uses again for A')
+template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_debye_rd(T v, T x, const radius<T> &rd) {
     T u, e, e2, su;
     debye_ratio_sums(rd, T(1), u, e, e2, su);
     const bool x_major = x >= v;
@@ -139,6 +139,9 @@ template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_debye(T v, T x) {
         out.complement = (rd.sq + b + T(1)) / ((rd.sq + b) * (rd.sq + T(1))) + corr;
     }
     return out;
+}
+template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_debye(T v, T x) {
+    return iv_ratio_debye_rd(v, x, ratio_radius(v, x));
 }
 
 // Region 2, the complement (and the ratio with it) where the ratio exceeds 1/4: Miller's
@@ -444,13 +447,16 @@ template <typename T> struct ratio_derivs {
 // ik = 1/kappa, passed in: the caller forms it before the ratio is known (off the latency
 // chain of the step) and uses it again for the higher derivatives. It is only read where
 // kappa^2 >= (v + 1)/100, i.e. kappa >= 0.07, so the caller may floor kappa (at 1/16) before
-// the reciprocal: 1/kappa would overflow for a subnormal kappa.
-template <typename T> LOGBESSEL_INLINE ratio_derivs<T> iv_ratio_derivs(T v, T kappa, T ik, T ratio, T c) {
+// the reciprocal: 1/kappa would overflow for a subnormal kappa. inv_r = 1/R as ratio_radius
+// forms it (the same rounding as below), read only above the switch (R >= 1.6e5 / 200 >
+// R_ratio, so the caller's evaluation was the Debye one and has it at hand).
+template <typename T> LOGBESSEL_INLINE ratio_derivs<T> iv_ratio_derivs(T v, T kappa, T ik, T inv_r, T ratio, T c) {
     if (sizeof(T) < 8 && v < T(0)) {
         // -1/2 < v < 0 in float: A' ~ (v + 1/2)/kappa^2 is a difference of two terms ~1/kappa
         // (both the Riccati form and the Debye terms cancel by ~|v|/(v + 1/2)): use double.
         const double kd = double(kappa);
-        const ratio_derivs<double> dd = iv_ratio_derivs<double>(double(v), kd, 1.0 / kd, double(ratio), double(c));
+        // (inv_r is not read: v < 0 takes the Riccati branch)
+        const ratio_derivs<double> dd = iv_ratio_derivs<double>(double(v), kd, 1.0 / kd, 0.0, double(ratio), double(c));
         ratio_derivs<T> o;
         o.d1 = T(dd.d1);
         o.d2 = T(dd.d2);
@@ -474,14 +480,11 @@ template <typename T> LOGBESSEL_INLINE ratio_derivs<T> iv_ratio_derivs(T v, T ka
         }
         return d;
     }
-    const T m = m_max(v, kappa);  // v >= 0 here
-    const T rr = m_min(v, kappa) / m;
-    const T sq = m_sqrt(T(1) + rr * rr);
-    const T inv_r = (T(1) / m) / sq;  // 1/R
+    // (v >= 0 here; 1/R from the caller: (1/m)/sqrt(1 + (min/m)^2), m = max(v, kappa))
     const T vr = v * inv_r, kr = kappa * inv_r;
-    const T opv = T(1) + vr;
-    d.d1 = inv_r * (vr / opv) + (T(0.5) * inv_r) * (inv_r * ((kr - vr) * (kr + vr)));
-    d.d2 = -(inv_r * inv_r) * (vr * kr * (T(2) + vr) / (opv * opv)) +
+    const T iopv = T(1) / (T(1) + vr);
+    d.d1 = inv_r * (vr * iopv) + (T(0.5) * inv_r) * (inv_r * ((kr - vr) * (kr + vr)));
+    d.d2 = -(inv_r * inv_r) * (vr * kr * (T(2) + vr) * (iopv * iopv)) +
            (inv_r * inv_r) * (inv_r * (kr * (T(3) * vr * vr - kr * kr)));
     return d;
 }
@@ -670,11 +673,21 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv(T v, T r) {
         if (near5 || deb) accurate = true;
         // The accurate complement outside region 1 (v >= 0): A(kappa) is within ~1e-3 of r > 1/2
         // here, so iv_ratio_pair would take Miller's recurrence anyway; call it directly.
-        const detail::debye_ratio<T> a = (accurate && use_complement && !deb && v >= T(0))
-                                             ? detail::iv_ratio_miller(v, kappa)
-                                             : detail::iv_ratio_pair(v, kappa, accurate && use_complement);
+        // In region 1 (v >= 0) the Debye pieces are evaluated here with the radius at hand, whose
+        // 1/R the slope reuses above its switch.
+        detail::debye_ratio<T> a;
+        T inv_r = T(0);
+        if (deb && v >= T(0)) {
+            const detail::radius<T> rd = detail::ratio_radius(v, kappa);
+            inv_r = rd.inv_r;
+            a = detail::iv_ratio_debye_rd(v, kappa, rd);
+        } else if (accurate && use_complement && v >= T(0)) {
+            a = detail::iv_ratio_miller(v, kappa);
+        } else {
+            a = detail::iv_ratio_pair(v, kappa, accurate && use_complement);
+        }
         const T f = use_complement ? (s - a.complement) : (a.ratio - r);
-        const detail::ratio_derivs<T> d = detail::iv_ratio_derivs(v, kappa, ik, a.ratio, a.complement);
+        const detail::ratio_derivs<T> d = detail::iv_ratio_derivs(v, kappa, ik, inv_r, a.ratio, a.complement);
         if (!(d.d1 > T(0))) break;
         T step = f / d.d1;
         T tau_it = tau;
