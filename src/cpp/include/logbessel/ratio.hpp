@@ -507,13 +507,15 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv_start(T v, T r, T s) {
     const T t = T(1) / (T(1) + vp);
     const T u = r * r;
     const T one_minus_u = s * (T(1) + r);  // 1 - r^2 without cancellation (s = 1 - r exact)
-    const T p0 = T(2.5591324059400047) + t * (T(-1.300333033270197) + t * (T(-0.082580892656209631) + t * T(0.096580460868652976)));
-    const T p1 = T(-1.0699087503444178) + t * (T(-17.620106034975457) + t * (T(30.680893982580155) + t * T(-11.657842977302016)));
-    const T p2 = T(-58.301479938132474) + t * (T(284.17447383284053) + t * (T(-379.33623360442385) + t * T(144.7783577933011)));
-    const T p3 = T(200.99183588564637) + t * (T(-976.98503659887956) + t * (T(1335.5641327578005) + t * T(-531.73829635187644)));
-    const T p4 = T(-245.85145726949941) + t * (T(1246.9376528215773) + t * (T(-1777.8831676893246) + t * T(737.40189661932936)));
-    const T p5 = T(101.76473546766098) + t * (T(-537.73570125894116) + t * (T(797.60007925346622) + t * T(-342.87073811214094)));
-    const T h = p0 + u * (p1 + u * (p2 + u * (p3 + u * (p4 + u * p5))));
+    // (Estrin's scheme for the polynomials: shorter dependency chains than Horner's)
+    const T t2 = t * t, u2 = u * u;
+    const T p0 = (T(2.5591324059400047) + t * T(-1.300333033270197)) + t2 * (T(-0.082580892656209631) + t * T(0.096580460868652976));
+    const T p1 = (T(-1.0699087503444178) + t * T(-17.620106034975457)) + t2 * (T(30.680893982580155) + t * T(-11.657842977302016));
+    const T p2 = (T(-58.301479938132474) + t * T(284.17447383284053)) + t2 * (T(-379.33623360442385) + t * T(144.7783577933011));
+    const T p3 = (T(200.99183588564637) + t * T(-976.98503659887956)) + t2 * (T(1335.5641327578005) + t * T(-531.73829635187644));
+    const T p4 = (T(-245.85145726949941) + t * T(1246.9376528215773)) + t2 * (T(-1777.8831676893246) + t * T(737.40189661932936));
+    const T p5 = (T(101.76473546766098) + t * T(-537.73570125894116)) + t2 * (T(797.60007925346622) + t * T(-342.87073811214094));
+    const T h = (p0 + u * p1) + u2 * ((p2 + u * p3) + u2 * (p4 + u * p5));
     // (the reciprocals 1/(1 + u), 1/b and 1/(1 - u) depend on the inputs only, so they are
     // formed alongside the polynomials rather than on the chain that leads to the square root)
     const T g = one_minus_u * (T(1) / (T(1) + u)) + u * one_minus_u * h * t;
@@ -689,7 +691,8 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv(T v, T r) {
         const T f = use_complement ? (s - a.complement) : (a.ratio - r);
         const detail::ratio_derivs<T> d = detail::iv_ratio_derivs(v, kappa, ik, inv_r, a.ratio, a.complement);
         if (!(d.d1 > T(0))) break;
-        T step = f / d.d1;
+        const T ia1 = T(1) / d.d1;
+        T step = f * ia1;
         T tau_it = tau;
         if (near5 && detail::m_fabs(step) <= T(0.05) * kappa) {
             const T A = a.ratio, a1 = d.d1, a2 = d.d2;
@@ -697,7 +700,6 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv(T v, T r) {
             const T a4 = T(-2) * (T(3) * a1 * a2 + A * a3) -
                          tv1 * ik * (a3 - ik * (T(3) * a2 - ik * (T(6) * a1 - T(6) * A * ik)));
             const T h = -step;
-            const T ia1 = T(1) / a1;
             const T b2 = T(0.5) * a2 * ia1, b3 = (T(1) / T(6)) * a3 * ia1, b4 = (T(1) / T(24)) * a4 * ia1;
             step = -h * (T(1) + h * (-b2 + h * ((T(2) * b2 * b2 - b3) + h * (b2 * (T(5) * b3 - T(5) * b2 * b2) - b4))));
             tau_it = tau5;
