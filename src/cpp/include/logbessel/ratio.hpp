@@ -489,6 +489,39 @@ template <typename T> LOGBESSEL_INLINE ratio_derivs<T> iv_ratio_derivs(T v, T ka
     return d;
 }
 
+// The float inverse's evaluation outside region 1 (v >= 0, R < 11): the power series of
+// iv_ratio_series_plain, A = W / ((x/2) S), in plain double for float inputs, with the complement
+// formed as 1 - A in double. Accuracy: the terms are all positive; each a_j carries <= 4j
+// roundings of double (j <= ~30 here), and the two uncompensated sums <= n more, so A is within
+// ~1e-14 relatively; 1 - A >= (v + 1/2)/(x + v + 1/2) >= 1/23 for R < 11 (Amos' bound, see
+// iv_ratio_miller), so the complement is within ~3e-13, far below half an ulp of float (6e-8)
+// even before the final rounding. Truncation as in iv_ratio_series_plain with float's eps/8
+// (the tail below 1.5e-8 relatively). This replaces, for the float inverse only, the
+// compensated float series and the float-float Miller recurrence (iv_ratio_c itself keeps its
+// own path): one double division and ~4 flops a term, ~x/2 + 6 sqrt(x) + 5 terms.
+struct wide_ratio {
+    double ratio, complement;
+};
+LOGBESSEL_INLINE wide_ratio iv_ratio_series_wide(double v, double x) {
+    const double q = 0.25 * x * x;  // x >= 2^-149 (float): q >= 2^-300, normal in double
+    const double tol = 0.125 * double(limits<float>::eps());
+    double a = 1.0, s = 1.0, w = 0.0, jj = 0.0;
+    // (capped at 64 terms: x < 11 needs ~x/2 + 6 sqrt(x) + 5 <= 31; the cap only bounds the time)
+    for (int j = 1; j < 64; ++j) {
+        jj += 1.0;
+        const double m = q / (jj * (jj + v));
+        a *= m;
+        const double ja = jj * a;
+        s += a;
+        w += ja;
+        if (m <= 0.5 && ja <= tol * w) break;
+    }
+    wide_ratio out;
+    out.ratio = w / (0.5 * x * s);
+    out.complement = 1.0 - out.ratio;
+    return out;
+}
+
 // Start for the inverse (v >= 0; used with v clamped to 0 for -1/2 < v < 0): the exact root
 // kappa of A(kappa) = r satisfies r = kappa / (v + 1/2 + sqrt(C^2 + kappa^2)) for a unique
 // C^2 = (v + 3/2) (v + 1/2 + g); Amos' bounds (D. E. Amos, Math. Comp. 28 (1974) 239) are
@@ -693,18 +726,27 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv(T v, T r) {
         // here, so iv_ratio_pair would take Miller's recurrence anyway; call it directly.
         // In region 1 (v >= 0) the Debye pieces are evaluated here with the radius at hand, whose
         // 1/R the slope reuses above its switch.
+        // For float outside region 1 (v >= 0) the double series gives both, accurately, and f
+        // is formed in double before its one rounding.
         detail::debye_ratio<T> a;
         T inv_r = T(0);
+        T f;
         if (deb && v >= T(0)) {
             const detail::radius<T> rd = detail::ratio_radius(v, kappa);
             inv_r = rd.inv_r;
             a = detail::iv_ratio_debye_rd(v, kappa, rd);
-        } else if (accurate && use_complement && v >= T(0)) {
-            a = detail::iv_ratio_miller(v, kappa);
+            f = use_complement ? (s - a.complement) : (a.ratio - r);
+        } else if (sizeof(T) < 8 && v >= T(0)) {
+            const detail::wide_ratio w = detail::iv_ratio_series_wide(double(v), double(kappa));
+            a.ratio = T(w.ratio);
+            a.complement = T(w.complement);
+            f = T(use_complement ? (double(s) - w.complement) : (w.ratio - double(r)));
+            accurate = true;
         } else {
-            a = detail::iv_ratio_pair(v, kappa, accurate && use_complement);
+            a = (accurate && use_complement && v >= T(0)) ? detail::iv_ratio_miller(v, kappa)
+                                                           : detail::iv_ratio_pair(v, kappa, accurate && use_complement);
+            f = use_complement ? (s - a.complement) : (a.ratio - r);
         }
-        const T f = use_complement ? (s - a.complement) : (a.ratio - r);
         const detail::ratio_derivs<T> d = detail::iv_ratio_derivs(v, kappa, ik, inv_r, a.ratio, a.complement);
         if (!(d.d1 > T(0))) break;
         const T ia1 = T(1) / d.d1;
