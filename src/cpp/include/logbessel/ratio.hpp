@@ -676,6 +676,158 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv_start_any(T v, T r) {
 }
 }  // namespace detail
 
+namespace detail {
+// The inverse's iteration between an evaluation of the ratio and the step that uses it:
+// iv_ratio_inv_from_start alternates inv_evaluate and inv_step; iv_ratio_inv_block evaluates a
+// block of elements before it steps them, so that one element's step overlaps another's
+// evaluation (the same operations on each element, so the same results).
+template <typename T> struct inv_iter {
+    T v, r, s, kappa, tv1;
+    bool use_complement, accurate, near5;
+    T ik, inv_r, f, ratio, complement;  // from the latest evaluation
+};
+
+// Domain rules and closed forms (iv_ratio_inv's docstring): false with the result in it.kappa,
+// true with the iteration set up from the start kappa0.
+template <typename T> LOGBESSEL_INLINE bool inv_setup(inv_iter<T> &it, T v, T r, T kappa0) {
+    if (m_isnan(v) || m_isnan(r) || !(v >= T(-0.5)) || r < T(0) || !(r < T(1))) {
+        it.kappa = limits<T>::nan();
+        return false;
+    }
+    if (r == T(0)) {
+        it.kappa = T(0);
+        return false;
+    }
+    if (m_isinf(v)) {
+        it.kappa = limits<T>::inf();
+        return false;
+    }
+    const T s = T(1) - r;  // exact for r >= 1/2 (Sterbenz)
+    // v = -1/2: A = tanh(kappa), kappa = atanh(r) = log1p(2r / (1 - r)) / 2.
+    if (v == T(-0.5)) {
+        it.kappa = T(0.5) * m_log1p(T(2) * r / s);
+        return false;
+    }
+    it.kappa = kappa0;  // iv_ratio_inv_start(v, r, s)
+    if (m_isinf(kappa0)) return false;  // the root itself is beyond the float range
+    // Huge orders (v > 2^60 in double, 2^30 in float): the start's relative error decays like
+    // ~1e-4/v (the modelled g enters C^2 at O(1/v); see iv_ratio_inv_start), i.e. below 1e-22
+    // (1e-13 in float), far under half an ulp, so the start is the root. Returning here also
+    // keeps 2v + 1 and the slope's terms from overflowing for v near the float max.
+    if (v > (sizeof(T) >= 8 ? T(1152921504606846976.0) : T(1073741824.0))) return false;
+    it.v = v;
+    it.r = r;
+    it.s = s;
+    it.tv1 = T(2) * v + T(1);
+    it.use_complement = r > T(0.5);
+    it.accurate = !it.use_complement;  // for r <= 1/2 the working-precision ratio is accurate
+    return true;
+}
+
+// One evaluation at it.kappa (the method: see iv_ratio_inv_from_start).
+template <typename T> LOGBESSEL_INLINE void inv_evaluate(inv_iter<T> &it) {
+    const T v = it.v, r = it.r, s = it.s, kappa = it.kappa;
+    const bool use_complement = it.use_complement;
+    const T r5 = sizeof(T) >= 8 ? T(300) : T(30);
+    const T rmin = ratio_debye_min_r<T>();
+    // (formed while the ratio is evaluated; read only where kappa >= 0.07, see iv_ratio_derivs)
+    const T ik = T(1) / m_max(kappa, T(0.0625));
+    const bool near5 = v < r5 && kappa < r5 && v * v + kappa * kappa < r5 * r5 &&
+                       kappa * kappa >= T(0.01) * (v + T(1));
+    // in region 1 the complement comes with the ratio at no extra cost: always accurate
+    const bool deb = kappa >= rmin || v >= rmin || v * v + kappa * kappa >= rmin * rmin;
+    if (near5 || deb) it.accurate = true;
+    // The accurate complement outside region 1 (v >= 0): A(kappa) is within ~1e-3 of r > 1/2
+    // here, so iv_ratio_pair would take Miller's recurrence anyway; call it directly.
+    // In region 1 (v >= 0) the Debye pieces are evaluated here with the radius at hand, whose
+    // 1/R the slope reuses above its switch.
+    // For float outside region 1 (v >= 0) the double series gives both, accurately, and f
+    // is formed in double before its one rounding.
+    debye_ratio<T> a;
+    T inv_r = T(0);
+    T f;
+    if (deb && v >= T(0)) {
+        const radius<T> rd = ratio_radius(v, kappa);
+        inv_r = rd.inv_r;
+        a = iv_ratio_debye_rd(v, kappa, rd);
+        f = use_complement ? (s - a.complement) : (a.ratio - r);
+    } else if (sizeof(T) < 8 && v >= T(0)) {
+        const wide_ratio w = iv_ratio_series_wide(double(v), double(kappa));
+        a.ratio = T(w.ratio);
+        a.complement = T(w.complement);
+        f = T(use_complement ? (double(s) - w.complement) : (w.ratio - double(r)));
+        it.accurate = true;
+    } else {
+        a = (it.accurate && use_complement && v >= T(0)) ? iv_ratio_miller(v, kappa)
+                                                       : iv_ratio_pair(v, kappa, it.accurate && use_complement);
+        f = use_complement ? (s - a.complement) : (a.ratio - r);
+    }
+    it.near5 = near5;
+    it.ik = ik;
+    it.inv_r = inv_r;
+    it.f = f;
+    it.ratio = a.ratio;
+    it.complement = a.complement;
+}
+
+// The step from the latest evaluation; true when it.kappa is final.
+template <typename T> LOGBESSEL_INLINE bool inv_step(inv_iter<T> &it) {
+    const T v = it.v, tv1 = it.tv1, ik = it.ik, f = it.f;
+    const bool near5 = it.near5;
+    T kappa = it.kappa;
+    const T tau = sizeof(T) >= 8 ? T(1e-6) : T(1e-4);
+    const T tau5 = sizeof(T) >= 8 ? T(1e-4) : T(3e-3);
+    // (the a posteriori rule below: double only, float's tau5 already covers every start)
+    const T as_cap5 = sizeof(T) >= 8 ? T(4e-4) : T(0);
+    const ratio_derivs<T> d = iv_ratio_derivs(v, kappa, ik, it.inv_r, it.ratio, it.complement);
+    if (!(d.d1 > T(0))) return true;
+    const T ia1 = T(1) / d.d1;
+    T step = f * ia1;
+    T tau_it = tau;
+    if (near5 && m_fabs(step) <= T(0.05) * kappa) {
+        const T A = it.ratio, a1 = d.d1, a2 = d.d2;
+        const T a3 = T(-2) * (a1 * a1 + A * a2) - tv1 * ik * (a2 - ik * (T(2) * a1 - T(2) * A * ik));
+        const T a4 = T(-2) * (T(3) * a1 * a2 + A * a3) -
+                     tv1 * ik * (a3 - ik * (T(3) * a2 - ik * (T(6) * a1 - T(6) * A * ik)));
+        const T h = -step;
+        const T b2 = T(0.5) * a2 * ia1, b3 = (T(1) / T(6)) * a3 * ia1, b4 = (T(1) / T(24)) * a4 * ia1;
+        step = -h * (T(1) + h * (-b2 + h * ((T(2) * b2 * b2 - b3) + h * (b2 * (T(5) * b3 - T(5) * b2 * b2) - b4))));
+        tau_it = tau5;
+        // A posteriori: the step's truncation error is the reversion's next term c5 h^5,
+        // c5 = 14 b2^4 - 21 b2^2 b3 + 6 b2 b4 + 3 b3^2 - b5 (Lagrange inversion), up to a
+        // relative O(h/kappa); A^(5) from the Riccati equation differentiated once more. Where
+        // it is below eps/16 of kappa the step is final even above tau5 (up to 4e-4, which
+        // covers every start for v >= 0: there (R |h|/kappa)^k eps, the derivatives' rounding,
+        // stays below eps/8 for R < 300), so a start error of 1e-4..3.4e-4 (v < 3) need not
+        // cost a second evaluation.
+        const T as5 = m_fabs(step);
+        if (as5 > tau5 * kappa && as5 <= as_cap5 * kappa) {  // (rare: a predictable branch)
+            const T a5 = T(-2) * (A * a4 + T(4) * a1 * a3 + T(3) * a2 * a2) -
+                         tv1 * ik * (a4 - ik * (T(4) * a3 - ik * (T(12) * a2 - ik * (T(24) * a1 - T(24) * A * ik))));
+            const T b5 = (T(1) / T(120)) * a5 * ia1;
+            const T b22 = b2 * b2;
+            const T c5 = b22 * (T(14) * b22 - T(21) * b3) + T(6) * b2 * b4 + T(3) * b3 * b3 - b5;
+            const T h2 = h * h;
+            if (m_fabs(c5 * (h2 * h2 * h)) <= T(0.0625) * limits<T>::eps() * kappa) tau_it = as_cap5;
+        }
+    } else {
+        // Halley: step / hf with hf = 1 - f A''/(2 A'^2), as one division
+        // 2 f A' / (2 A'^2 - f A''); the factor is kept only while hf is in [1/2, 2].
+        const T d1sq = d.d1 * d.d1;
+        const T den = T(2) * d1sq - f * d.d2;
+        if (den >= d1sq && den <= T(4) * d1sq) step = (T(2) * f * d.d1) / den;
+    }
+    if (step > T(0.5) * kappa) step = T(0.5) * kappa;
+    if (step < -kappa) step = -kappa;
+    kappa -= step;
+    const T as = m_fabs(step);  // the relative step |step| / kappa, without a division
+    it.kappa = kappa;
+    if (it.accurate) return as <= tau_it * kappa;
+    if (as <= T(5e-3) * kappa) it.accurate = true;
+    return false;
+}
+}  // namespace detail
+
 // The inverse of the ratio: kappa >= 0 with I_{v+1}(kappa)/I_v(kappa) = r. Domain rules:
 //   nan in v or r -> nan;  v < -1/2 -> nan (the ratio is not monotone below);  r < 0 or r >= 1
 //   -> nan;  r = 0 -> 0;  v = +inf -> +inf for 0 < r < 1.
@@ -685,21 +837,8 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv_start_any(T v, T r) {
 // iv_ratio_inv_from_start(v, r, kappa0) is the same with the start kappa0 =
 // detail::iv_ratio_inv_start_any(v, r) formed by the caller.
 template <typename T> LOGBESSEL_INLINE T iv_ratio_inv_from_start(T v, T r, T kappa0) {
-    using detail::limits;
-    if (detail::m_isnan(v) || detail::m_isnan(r) || !(v >= T(-0.5)) || r < T(0) || !(r < T(1)))
-        return limits<T>::nan();
-    if (r == T(0)) return T(0);
-    if (detail::m_isinf(v)) return limits<T>::inf();
-    const T s = T(1) - r;  // exact for r >= 1/2 (Sterbenz)
-    // v = -1/2: A = tanh(kappa), kappa = atanh(r) = log1p(2r / (1 - r)) / 2.
-    if (v == T(-0.5)) return T(0.5) * detail::m_log1p(T(2) * r / s);
-    T kappa = kappa0;  // detail::iv_ratio_inv_start(v, r, s)
-    if (detail::m_isinf(kappa)) return kappa;  // the root itself is beyond the float range
-    // Huge orders (v > 2^60 in double, 2^30 in float): the start's relative error decays like
-    // ~1e-4/v (the modelled g enters C^2 at O(1/v); see iv_ratio_inv_start), i.e. below 1e-22
-    // (1e-13 in float), far under half an ulp, so the start is the root. Returning here also
-    // keeps 2v + 1 and the slope's terms from overflowing for v near the float max.
-    if (v > (sizeof(T) >= 8 ? T(1152921504606846976.0) : T(1073741824.0))) return kappa;
+    detail::inv_iter<T> it;
+    if (!detail::inv_setup(it, v, r, kappa0)) return it.kappa;
     // Newton-type steps on f = A(kappa) - r, written as s - (1 - A) for r > 1/2 so that f keeps
     // full relative accuracy near r = 1. The derivatives of A follow from the Riccati equation
     // A' = 1 - A^2 - (2v + 1) A / kappa (DLMF 10.29.2) by differentiation, so a step costs one
@@ -731,101 +870,46 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv_from_start(T v, T r, T kap
     // kappa in [kappa/2, 2 kappa], Halley falls back to Newton when its correction factor
     // leaves [1/2, 2], the order-5 step is only taken for |h| <= kappa/20, and the iteration
     // count is capped.
-    const bool use_complement = r > T(0.5);
-    const T tau = sizeof(T) >= 8 ? T(1e-6) : T(1e-4);
-    const T tau5 = sizeof(T) >= 8 ? T(1e-4) : T(3e-3);
-    // (the a posteriori rule below: double only, float's tau5 already covers every start)
-    const T as_cap5 = sizeof(T) >= 8 ? T(4e-4) : T(0);
-    const T r5 = sizeof(T) >= 8 ? T(300) : T(30);
-    bool accurate = !use_complement;  // for r <= 1/2 the working-precision ratio is accurate
-    const T rmin = detail::ratio_debye_min_r<T>();
-    const T tv1 = T(2) * v + T(1);
-    for (int it = 0; it < 24; ++it) {
-        // (formed while the ratio is evaluated; read only where kappa >= 0.07, see iv_ratio_derivs)
-        const T ik = T(1) / detail::m_max(kappa, T(0.0625));
-        const bool near5 = v < r5 && kappa < r5 && v * v + kappa * kappa < r5 * r5 &&
-                           kappa * kappa >= T(0.01) * (v + T(1));
-        // in region 1 the complement comes with the ratio at no extra cost: always accurate
-        const bool deb = kappa >= rmin || v >= rmin || v * v + kappa * kappa >= rmin * rmin;
-        if (near5 || deb) accurate = true;
-        // The accurate complement outside region 1 (v >= 0): A(kappa) is within ~1e-3 of r > 1/2
-        // here, so iv_ratio_pair would take Miller's recurrence anyway; call it directly.
-        // In region 1 (v >= 0) the Debye pieces are evaluated here with the radius at hand, whose
-        // 1/R the slope reuses above its switch.
-        // For float outside region 1 (v >= 0) the double series gives both, accurately, and f
-        // is formed in double before its one rounding.
-        detail::debye_ratio<T> a;
-        T inv_r = T(0);
-        T f;
-        if (deb && v >= T(0)) {
-            const detail::radius<T> rd = detail::ratio_radius(v, kappa);
-            inv_r = rd.inv_r;
-            a = detail::iv_ratio_debye_rd(v, kappa, rd);
-            f = use_complement ? (s - a.complement) : (a.ratio - r);
-        } else if (sizeof(T) < 8 && v >= T(0)) {
-            const detail::wide_ratio w = detail::iv_ratio_series_wide(double(v), double(kappa));
-            a.ratio = T(w.ratio);
-            a.complement = T(w.complement);
-            f = T(use_complement ? (double(s) - w.complement) : (w.ratio - double(r)));
-            accurate = true;
-        } else {
-            a = (accurate && use_complement && v >= T(0)) ? detail::iv_ratio_miller(v, kappa)
-                                                           : detail::iv_ratio_pair(v, kappa, accurate && use_complement);
-            f = use_complement ? (s - a.complement) : (a.ratio - r);
-        }
-        const detail::ratio_derivs<T> d = detail::iv_ratio_derivs(v, kappa, ik, inv_r, a.ratio, a.complement);
-        if (!(d.d1 > T(0))) break;
-        const T ia1 = T(1) / d.d1;
-        T step = f * ia1;
-        T tau_it = tau;
-        if (near5 && detail::m_fabs(step) <= T(0.05) * kappa) {
-            const T A = a.ratio, a1 = d.d1, a2 = d.d2;
-            const T a3 = T(-2) * (a1 * a1 + A * a2) - tv1 * ik * (a2 - ik * (T(2) * a1 - T(2) * A * ik));
-            const T a4 = T(-2) * (T(3) * a1 * a2 + A * a3) -
-                         tv1 * ik * (a3 - ik * (T(3) * a2 - ik * (T(6) * a1 - T(6) * A * ik)));
-            const T h = -step;
-            const T b2 = T(0.5) * a2 * ia1, b3 = (T(1) / T(6)) * a3 * ia1, b4 = (T(1) / T(24)) * a4 * ia1;
-            step = -h * (T(1) + h * (-b2 + h * ((T(2) * b2 * b2 - b3) + h * (b2 * (T(5) * b3 - T(5) * b2 * b2) - b4))));
-            tau_it = tau5;
-            // A posteriori: the step's truncation error is the reversion's next term c5 h^5,
-            // c5 = 14 b2^4 - 21 b2^2 b3 + 6 b2 b4 + 3 b3^2 - b5 (Lagrange inversion), up to a
-            // relative O(h/kappa); A^(5) from the Riccati equation differentiated once more. Where
-            // it is below eps/16 of kappa the step is final even above tau5 (up to 4e-4, which
-            // covers every start for v >= 0: there (R |h|/kappa)^k eps, the derivatives' rounding,
-            // stays below eps/8 for R < 300), so a start error of 1e-4..3.4e-4 (v < 3) need not
-            // cost a second evaluation.
-            const T as5 = detail::m_fabs(step);
-            if (as5 > tau5 * kappa && as5 <= as_cap5 * kappa) {  // (rare: a predictable branch)
-                const T a5 = T(-2) * (A * a4 + T(4) * a1 * a3 + T(3) * a2 * a2) -
-                             tv1 * ik * (a4 - ik * (T(4) * a3 - ik * (T(12) * a2 - ik * (T(24) * a1 - T(24) * A * ik))));
-                const T b5 = (T(1) / T(120)) * a5 * ia1;
-                const T b22 = b2 * b2;
-                const T c5 = b22 * (T(14) * b22 - T(21) * b3) + T(6) * b2 * b4 + T(3) * b3 * b3 - b5;
-                const T h2 = h * h;
-                if (detail::m_fabs(c5 * (h2 * h2 * h)) <= T(0.0625) * limits<T>::eps() * kappa) tau_it = as_cap5;
-            }
-        } else {
-            // Halley: step / hf with hf = 1 - f A''/(2 A'^2), as one division
-            // 2 f A' / (2 A'^2 - f A''); the factor is kept only while hf is in [1/2, 2].
-            const T d1sq = d.d1 * d.d1;
-            const T den = T(2) * d1sq - f * d.d2;
-            if (den >= d1sq && den <= T(4) * d1sq) step = (T(2) * f * d.d1) / den;
-        }
-        if (step > T(0.5) * kappa) step = T(0.5) * kappa;
-        if (step < -kappa) step = -kappa;
-        kappa -= step;
-        const T as = detail::m_fabs(step);  // the relative step |step| / kappa, without a division
-        if (accurate) {
-            if (as <= tau_it * kappa) break;
-        } else if (as <= T(5e-3) * kappa) {
-            accurate = true;
-        }
+    for (int n = 0; n < 24; ++n) {
+        detail::inv_evaluate(it);
+        if (detail::inv_step(it)) break;
     }
-    return kappa;
+    return it.kappa;
 }
 
 template <typename T> LOGBESSEL_INLINE T iv_ratio_inv(T v, T r) {
     return iv_ratio_inv_from_start(v, r, detail::iv_ratio_inv_start_any(v, r));
+}
+
+// Host loops: iv_ratio_inv over a block of m <= 64 strided elements (byte strides), in three
+// passes: the starts (vectorisable: no data-dependent branches), the domain rules and first
+// evaluations, then the steps with any further evaluations. Each element undergoes the same
+// operations as in iv_ratio_inv_from_start; the passes only keep the latency chains start ->
+// evaluation -> step of one element from lining up behind the previous element's. (NumPy's
+// loop in _core.cpp calls this; measured 10-30% faster than one element at a time.)
+template <typename T>
+LOGBESSEL_INLINE void iv_ratio_inv_block(const char *pv, long long sv, const char *pr, long long sr, char *po,
+                                         long long so, int m) {
+    T k0[64];
+    detail::inv_iter<T> st[64];
+    bool busy[64];
+    for (int i = 0; i < m && i < 64; ++i)
+        k0[i] = detail::iv_ratio_inv_start_any(*reinterpret_cast<const T *>(pv + i * sv),
+                                               *reinterpret_cast<const T *>(pr + i * sr));
+    for (int i = 0; i < m && i < 64; ++i) {
+        busy[i] = detail::inv_setup(st[i], *reinterpret_cast<const T *>(pv + i * sv),
+                                    *reinterpret_cast<const T *>(pr + i * sr), k0[i]);
+        if (busy[i]) detail::inv_evaluate(st[i]);
+    }
+    for (int i = 0; i < m && i < 64; ++i) {
+        if (busy[i] && !detail::inv_step(st[i])) {
+            for (int n = 1; n < 24; ++n) {  // (the same cap of 24 evaluations)
+                detail::inv_evaluate(st[i]);
+                if (detail::inv_step(st[i])) break;
+            }
+        }
+        *reinterpret_cast<T *>(po + i * so) = st[i].kappa;
+    }
 }
 
 }  // namespace logbessel
