@@ -728,7 +728,7 @@ template <typename T> LOGBESSEL_INLINE bool inv_setup(inv_iter<T> &it, T v, T r,
 template <typename T> LOGBESSEL_INLINE void inv_evaluate(inv_iter<T> &it) {
     const T v = it.v, r = it.r, s = it.s, kappa = it.kappa;
     const bool use_complement = it.use_complement;
-    const T r5 = sizeof(T) >= 8 ? T(300) : T(30);
+    const T r5 = sizeof(T) >= 8 ? T(300) : T(0);  // (0: no order-5 steps in float)
     const T rmin = ratio_debye_min_r<T>();
     // (formed while the ratio is evaluated; read only where kappa >= 0.07, see iv_ratio_derivs)
     const T ik = T(1) / m_max(kappa, T(0.0625));
@@ -775,9 +775,9 @@ template <typename T> LOGBESSEL_INLINE bool inv_step(inv_iter<T> &it) {
     const T v = it.v, tv1 = it.tv1, ik = it.ik, f = it.f;
     const bool near5 = it.near5;
     T kappa = it.kappa;
-    const T tau = sizeof(T) >= 8 ? T(1e-6) : T(1e-4);
-    const T tau5 = sizeof(T) >= 8 ? T(1e-4) : T(3e-3);
-    // (the a posteriori rule below: double only, float's tau5 already covers every start)
+    const T tau = sizeof(T) >= 8 ? T(1e-6) : T(4e-4);
+    const T tau5 = T(1e-4);  // (order-5 steps: double only)
+    // (the a posteriori rule below: double only)
     const T as_cap5 = sizeof(T) >= 8 ? T(4e-4) : T(0);
     const ratio_derivs<T> d = iv_ratio_derivs(v, kappa, ik, it.inv_r, it.ratio, it.complement);
     if (!(d.d1 > T(0))) return true;
@@ -843,12 +843,12 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv_from_start(T v, T r, T kap
     // full relative accuracy near r = 1. The derivatives of A follow from the Riccati equation
     // A' = 1 - A^2 - (2v + 1) A / kappa (DLMF 10.29.2) by differentiation, so a step costs one
     // ratio evaluation whatever its order. e = relative error of kappa.
-    //  * Near (R = sqrt(v^2 + kappa^2) < 300 in double, 30 in float, and kappa^2 >= (v+1)/100):
+    //  * Near (double only: R = sqrt(v^2 + kappa^2) < 300 and kappa^2 >= (v+1)/100):
     //    an order-5 step, the series reversion of f(kappa + d) = 0 to fourth order in
     //    h = -f/A': d = h (1 - b2 h + (2 b2^2 - b3) h^2 + (-5 b2^3 + 5 b2 b3 - b4) h^3),
     //    b_k = A^(k) / (k! A'). Error after the step: C5 e^5 (C5 < ~1e3 measured) plus the
     //    derivatives' rounding (relative ~R^k eps for A^(k), entering as e^k): below eps/4 for
-    //    |step| <= tau5 = 1e-4 (double), 3e-3 (float). From the start (e <= 3.4e-4 for v >= 0,
+    //    |step| <= tau5 = 1e-4. From the start (e <= 3.4e-4 for v >= 0,
     //    below 1e-4 for v >= 1) this is usually a single evaluation. In double a step between
     //    tau5 and 4e-4 is also final when the a posteriori estimate |c5 h^5| of its truncation
     //    is below eps/16 (see there): on the benchmark's mixed inputs the share of calls with a
@@ -858,7 +858,10 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv_from_start(T v, T r, T kap
     //    C <= 4 measured over v >= -1/2. We stop after an accurate step of relative size
     //    e <= tau: the error left is at most C e^3 + d2 e^2 + d1 e (d1, d2: relative errors of
     //    A', A'', see iv_ratio_derivs), below eps/4 for tau = 1e-6 in double (4e-18 + 6e-18 +
-    //    4e-17) and tau = 1e-4 in float. Outside region 1 the first Halley step of r > 1/2 uses
+    //    4e-17) and tau = 4e-4 in float (2.6e-10 + 8e-10 + 1e-8 < 3e-8, with d1 <= 2.5e-5 and
+    //    d2 <= 5e-3 in float), which covers every start for v >= 0: in float Halley is used
+    //    everywhere, one evaluation per call (the order-5 step's extra derivatives cost more
+    //    than they save there). Outside region 1 the first Halley step of r > 1/2 uses
     //    the ratio in working precision only (complement 1 - A); once a step is below 5e-3 the
     //    next evaluations are the accurate ones. Far from the switch (v >= 300) the start is
     //    within 4.6e-7 and one accurate step suffices.
