@@ -5,7 +5,7 @@ orders, large orders, mixed), and reported as time(primitive) / time(log_iv) on 
 of elements: the issue's target is a ratio <= 2. Rounds alternate between the functions so
 that machine noise hits all of them alike; the median of the per-round ratios is reported.
 
-    python bench/bench_primitives.py [--n 1000000] [--repeat 5] [--dtype float64|float32]
+    python bench/bench_primitives.py [--n 1000000] [--repeat 5] [--dtype float64|float32] [--only f ...]
 """
 
 from __future__ import annotations
@@ -41,9 +41,10 @@ def main(argv=None) -> None:
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--dtype", default="float64", choices=["float64", "float32"])
+    ap.add_argument("--only", nargs="*", default=None, help="time only these functions (and log_iv)")
     args = ap.parse_args(argv)
     names = sorted(n for n in dir(lb._core) if isinstance(getattr(lb._core, n), np.ufunc))
-    names = [n for n in names if n != "log_iv"]
+    names = [n for n in names if n != "log_iv" and (args.only is None or n in args.only)]
     rng = np.random.default_rng(0)
     dt = np.dtype(args.dtype)
     print(f"time(f) / time(log_iv), {args.n} elements, {args.dtype}, median of {args.repeat} rounds\n")

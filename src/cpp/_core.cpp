@@ -61,6 +61,26 @@ namespace {
         std::feclearexcept(FE_UNDERFLOW);                                                  \
     }
 
+// iv_ratio_inv: blocks of 64 elements through logbessel::iv_ratio_inv_block (its starts, then
+// its first evaluations, then its steps), so that one element's latency chain overlaps the
+// next one's work: 10-30% faster than the generic loop on bench_primitives' inputs. The
+// results are logbessel::iv_ratio_inv's up to the start's last bit (see iv_ratio_inv_start_any).
+#define LOGBESSEL_DEFINE_INV_LOOP(NAME, T)                                                   \
+    LOGBESSEL_CLONES void NAME(char **args, const npy_intp *dimensions, const npy_intp *steps,  \
+                               void *) {                                                    \
+        const npy_intp n = dimensions[0];                                                   \
+        const npy_intp s0 = steps[0], s1 = steps[1], s2 = steps[2];                         \
+        for (npy_intp i0 = 0; i0 < n; i0 += 64) {                                           \
+            const int m = (n - i0 < 64) ? static_cast<int>(n - i0) : 64;                     \
+            logbessel::iv_ratio_inv_block<T>(args[0] + i0 * s0, s0, args[1] + i0 * s1, s1,  \
+                                             args[2] + i0 * s2, s2, m);                     \
+        }                                                                                   \
+        std::feclearexcept(FE_UNDERFLOW);                                                   \
+    }
+LOGBESSEL_DEFINE_INV_LOOP(iv_ratio_inv_block_loop_f, float)
+LOGBESSEL_DEFINE_INV_LOOP(iv_ratio_inv_block_loop_d, double)
+#undef LOGBESSEL_DEFINE_INV_LOOP
+
 // Static storage: NumPy does not copy these arrays, they must outlive the ufunc.
 char binary_types[6] = {NPY_FLOAT, NPY_FLOAT, NPY_FLOAT, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE};
 void *no_data[2] = {nullptr, nullptr};
@@ -166,6 +186,9 @@ PYBIND11_MODULE(_core, m) {
     if (_import_array() < 0) throw py::error_already_set();
     if (_import_umath() < 0) throw py::error_already_set();
     m.doc() = "Compiled core of logbessel: NumPy ufuncs over the header-only kernels.";
+    // (iv_ratio_inv's loops: the blocked ones above in place of the generic ones)
+    iv_ratio_inv_loops[0] = &iv_ratio_inv_block_loop_f;
+    iv_ratio_inv_loops[1] = &iv_ratio_inv_block_loop_d;
 #define LOGBESSEL_ADD(NAME) add_binary_ufunc(m, #NAME, NAME##_loops, logbessel::docs::NAME);
     LOGBESSEL_BINARY_UFUNCS(LOGBESSEL_ADD)
 #undef LOGBESSEL_ADD
