@@ -595,6 +595,8 @@ LOOP_BOUND_AUDIT = {
     ("log_kv.hpp", "rgamma_ncoeffs"): "constant size of a coefficient table",
     ("log_kv.hpp", "rgamma_nterms"): "constexpr 22 (double) / 14 (float) Taylor terms (<= table size 28)",
     ("log_dv.hpp", "n"): "n = round(v) in the series/Temme region R < 21.5 only, so n <= 22",
+    ("log_dv.hpp", "nodes"): "template parameter: quadrature nodes of log_kv_dv_quad (<= 40)",
+    ("log_dv.hpp", "lanes"): "template parameter: accumulator lanes of log_kv_dv_quad (4 or 8)",
     ("log_kv.hpp", "n"): "n = round(v) is used only for R = sqrt(v^2 + x^2) < 26.5, so n <= 27",
     ("matern.hpp", "n"): "n = round(nu) in the Wronskian region nu^2 + z^2 < R_D^2 (R_D ~ 21.5)",
     ("matern.hpp", "kmax"): "20 (float64) or 10 (float32) Debye terms",

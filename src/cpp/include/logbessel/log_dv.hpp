@@ -46,15 +46,19 @@
 //               written so that d/dmu K_mu (odd in mu, K being even) is computed from odd pieces with an
 //               explicit factor mu; a plain forward derivative would leave an absolute error
 //               ~eps log(2/x) at mu = 0, where the exact value is 0 (700 eps at tiny x);
-//       x  > 1: not this route: log_kv_dv_wronskian differentiates log_kv's Wronskian form
-//               instead (only the ratio part of Steed's CF2, differentiated in a1 = 1/4 - mu^2,
-//               plus the power series of I_v, I_{v+1} with their harmonic sums): 2x faster
-//               than differentiating CF2's slowly converging sum s, as this code did before.
-//               Measured against Arb (1339 random v, x in [1, 21.5], incl. near-(half-)integer
-//               v): max 3.0 eps float64, 2.6 float32. mpmath (1500 random v in [0, 12],
-//               x in [1, 21.5], half of them x in [1, 3], a third near-integer v): max 4.0
-//               float64, 3.6 float32. CF2 stops at its rounding-noise floor (steed_h): before
-//               that, 400000 random (v, x) showed errors up to 36 eps near x ~ 1 (now < 4).
+//       x  > 1: not this route: the trapezoidal quadrature of K_v's integral representation
+//               (log_kv_dv_quad, DLMF 10.32.9; nodes, error and measurements at its
+//               definition). Measured against mpmath (2500 random (v, x) over the whole region
+//               x in (1, 21.5], R < 21.5 incl. x just above 1, R just below 21.5, near-(half-)
+//               integer v, v = 0 and tiny v; 2000 in float over R < 10): max 2.8 eps float64,
+//               2.7 float32 (the Wronskian route it replaces, log_kv_dv_wronskian, kept for
+//               matern_dnu: 6.5 / 3.5 on the same points), and 1.5 / 1.2 on the Arb table's
+//               points of the region (4.5 / 1.3 before). ~1.3x faster on the small-order
+//               benchmark (bench_primitives small_v ratio 2.3 -> 1.8 float64, 1.9 -> 1.5 float32).
+//               The Wronskian route: only the ratio part of Steed's CF2, differentiated in
+//               a1 = 1/4 - mu^2, plus the power series of I_v, I_{v+1} with their harmonic sums;
+//               CF2 stops at its rounding-noise floor (steed_h): before that, 400000 random
+//               (v, x) showed errors up to 36 eps near x ~ 1.
 //
 //  Negative order. K: K_{-v} = K_v, so log_kv_dv is odd in v. I: for non-integer a = -v > 0,
 //  I_{-a} = I_a + c K_a, c = (2/pi) sin(a pi) (DLMF 10.27.2); with w = c K_a / I_a,
@@ -335,7 +339,8 @@ template <typename T> LOGBESSEL_INLINE void steed_rho_dmu(T mu, T x, T &rho, T &
     drho = T(0.5) * (T(1) + T(2) * mu * (h + a1 * dh));  // d/dmu = -2 mu d/da1
 }
 
-// Region 3 for K with x > 1: the Wronskian form of log_kv_temme, log K_v = -log I_v -
+// Region 3 for K with x > 1 (log_kv_dv uses log_kv_dv_quad below there; this form remains for
+// matern_dnu, which also needs rho_nu and S_nu): the Wronskian form of log_kv_temme, log K_v = -log I_v -
 // log(2 rho_v) - log1p(w), w = (x/2)(I_{v+1}/I_v)/rho_v = q S_{v+1}/((v+1) rho_v S_v), q = x^2/4,
 // differentiated in v:
 //     d/dv log K_v = -d/dv log I_v - g_v/(1 + w) - (w/(1 + w)) (W/S - W1/S1 - 1/(v+1)),
@@ -486,9 +491,222 @@ template <typename T> LOGBESSEL_INLINE bool log_kv_dv_crude(T v, T x, int n, T m
     return true;
 }
 
+// ---------------------------------------------------------------------------------------
+// Region 3 for K with 1 < x, R < R_D: trapezoidal quadrature of the integral representation
+//     K_v(x) = int_0^inf exp(-x cosh t) cosh(v t) dt                  (DLMF 10.32.9),
+// differentiated under the integral sign:
+//     d/dv log K_v(x) = N/D,  D = sum_k' e^(-x cosh t_k) cosh(v t_k),
+//                             N = sum_k' t_k e^(-x cosh t_k) sinh(v t_k),
+// on t_k = k h, k = 0..n-1 (sum' halves the k = 0 term; its N term is 0). The integrands are
+// even and entire in t, so the trapezoidal rule on the half line is half the rule on the whole
+// line and converges geometrically: error ~ exp(-2 pi a / h) times the integrand's size in the
+// strip |Im t| < a, where |e^(-x cosh t)| grows to e^(-x cos(a) cosh(Re t)) and cosh(v t) to
+// e^(v |Re t|) (Trefethen & Weideman, SIAM Review 56 (2014), thm 5.1), so larger v needs a
+// smaller h. Every term is positive (v > 0), so N/D is a ratio of positive sums: no
+// cancellation; the terms are formed as e^(-x c_k +- v t_k) with both exponentials computed
+// directly (no recurrence e^(k v h): its k-fold error growth is too large), the exponents stay
+// <= 60 (x >= 1, R < 21.5: max_t (v t - x cosh t) = v asinh(v/x) - R < 59.3), so no shift is
+// needed and nothing overflows; exponents below -700 (-80 in float) are clamped there (their
+// terms are < 1e-280 of the peak, which is >= e^(-R)), so nothing underflows either.
+// Nodes (h, n) per band of v, chosen by measurement against the same sums in 80-bit long
+// double with h = 0.04, 260 nodes (tmax = (n-1) h must pass where the integrand falls e^-37
+// below its peak; the worst case is x -> 1, v -> R_D):
+//     double v < 8: h = 0.15, n = 32;   8 <= v < 21.5: h = 0.13, n = 40
+//                   (h = 0.15 gives 18 eps at v ~ 12, 700 eps at v ~ 20; h = 0.125 with
+//                   40 nodes stops at t = 4.9, too early for v ~ 21);
+//     float  v < 5: h = 0.27, n = 16;   5 <= v < 10:   h = 0.25, n = 24.
+// In double, larger x needs fewer of these nodes (the integrand decays like e^(-x cosh t)):
+// the first n' (a multiple of 4) from thresholds on x, where the integrand at t_(n'-1) is
+// below e^-40 of its peak for every v of the band (computed on a fine t grid at the band's
+// largest v, which needs the most): 26% fewer exponentials on the small-order benchmark's
+// points, bench ratio 1.77 -> 1.72; identical results on the accuracy sets. (A per-point
+// count from the computed exponents cost more than it saved; in float the same thresholds
+// showed no measurable gain.)
+// The node loop runs over fixed tables with branch-free exponentials (quad_exp) and lane
+// accumulators, so the compiler vectorises it (AVX2 in the x86-64-v3 clone). Replaces the
+// Wronskian route (CF2 differentiated + compensated power series, ~2600 instructions).
+// Accuracy: see the header comment.
+// ---------------------------------------------------------------------------------------
+
+// exp(y) for y <= ~60, branch-free (vectorisable): y clamped below at -700 (double) / -80
+// (float), y = k ln2 + r with |r| <= ln2/2 (Cody-Waite: ln2 split so that k ln2_hi is exact),
+// e^r by its Taylor polynomial (degree 13 in double: the first neglected term is
+// 0.347^14/14! = 4e-18; degree 7 in float: 5e-9), times 2^k built in the exponent bits (k is
+// read from the low mantissa bits of y log2(e) + 1.5 2^52, the rounding shifter). About 1 ulp.
+// The device build uses its own exp.
+LOGBESSEL_INLINE double quad_exp(double y) {
+    // y = max(y, -700) written so that GCC if-converts it (a plain ternary becomes a branch
+    // around the whole body, which stops vectorisation); the clamped value is -700 to 1 ulp
+    const double below = -700.0 - y;
+    y += (below > 0.0) ? below : 0.0;
+#if LOGBESSEL_DEVICE_COMPILE
+    return m_exp(y);
+#else
+    const double shifter = 6755399441055744.0;  // 1.5 * 2^52
+    const double z = y * 1.4426950408889634 + shifter;
+    const double kd = z - shifter;
+    const double r = (y - kd * 6.93147180369123816490e-01) - kd * 1.90821492927058770002e-10;
+    double p = 1.0 / 6227020800.0;  // 1/13!
+    p = p * r + 1.0 / 479001600.0;
+    p = p * r + 1.0 / 39916800.0;
+    p = p * r + 1.0 / 3628800.0;
+    p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0;
+    p = p * r + 1.0 / 5040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    p = p * r + 1.0;
+    unsigned long long zb;
+    __builtin_memcpy(&zb, &z, sizeof zb);
+    const unsigned long long sb = (zb + 1023ull) << 52;  // (k + 1023) << 52, k in [-1010, 87]
+    double scale;
+    __builtin_memcpy(&scale, &sb, sizeof scale);
+    return p * scale;
+#endif
+}
+
+LOGBESSEL_INLINE float quad_exp(float y) {
+    const float below = -80.0f - y;  // y = max(y, -80), as in the double version
+    y += (below > 0.0f) ? below : 0.0f;
+#if LOGBESSEL_DEVICE_COMPILE
+    return m_exp(y);
+#else
+    const float shifter = 12582912.0f;  // 1.5 * 2^23
+    const float z = y * 1.44269502f + shifter;
+    const float kd = z - shifter;
+    const float r = (y - kd * 0.693145751953125f) - kd * 1.428606765330187e-06f;
+    float p = 1.0f / 5040.0f;
+    p = p * r + 1.0f / 720.0f;
+    p = p * r + 1.0f / 120.0f;
+    p = p * r + 1.0f / 24.0f;
+    p = p * r + 1.0f / 6.0f;
+    p = p * r + 0.5f;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    unsigned int zb;
+    __builtin_memcpy(&zb, &z, sizeof zb);
+    const unsigned int sb = (zb + 127u) << 23;  // (k + 127) << 23, k in [-116, 29]
+    float scale;
+    __builtin_memcpy(&scale, &sb, sizeof scale);
+    return p * scale;
+#endif
+}
+
+// N/D on `nodes` tabulated nodes t[k], c[k] = cosh t[k]; `lanes` accumulators (nodes a multiple
+// of lanes) keep the sums vectorisable without reassociation.
+template <typename T, int nodes, int lanes> LOGBESSEL_INLINE T quad_ratio(T v, T x, const T *t, const T *c) {
+    // the terms first (one flat loop: vectorised), then the sums in `lanes` partial sums
+    T term_d[nodes], term_n[nodes];
+    for (int k = 0; k < nodes; ++k) {  // nodes <= 40
+        const T a = -x * c[k];
+        const T b = v * t[k];
+        const T ep = quad_exp(a + b), em = quad_exp(a - b);
+        term_d[k] = ep + em;
+        term_n[k] = t[k] * (ep - em);
+    }
+    T acc_d[lanes], acc_n[lanes];
+    for (int j = 0; j < lanes; ++j) {  // lanes <= 8
+        acc_d[j] = term_d[j];
+        acc_n[j] = term_n[j];
+    }
+    for (int k0 = lanes; k0 < nodes; k0 += lanes) {  // nodes <= 40
+        for (int j = 0; j < lanes; ++j) {  // lanes <= 8
+            acc_d[j] += term_d[k0 + j];
+            acc_n[j] += term_n[k0 + j];
+        }
+    }
+    T d = T(0), s = T(0);
+    for (int j = 0; j < lanes; ++j) {  // lanes <= 8
+        d += acc_d[j];
+        s += acc_n[j];
+    }
+    d -= quad_exp(-x);  // the k = 0 node has weight 1/2 (t_0 = 0: its two terms are e^-x)
+    return s / d;
+}
+
+LOGBESSEL_INLINE double log_kv_dv_quad(double v, double x) {
+    if (v < 8.0) {
+        // quad_d15: t_k = k h (h = 0.15, N = 32) and cosh(t_k), rounded
+        const double quad_d15_t[32] = {
+            0.0, 0.15, 0.3, 0.44999999999999996, 0.6, 0.75, 0.8999999999999999, 1.05, 1.2,
+            1.3499999999999999, 1.5, 1.65, 1.7999999999999998, 1.95, 2.1, 2.25, 2.4, 2.55,
+            2.6999999999999997, 2.85, 3.0, 3.15, 3.3, 3.4499999999999997, 3.5999999999999996, 3.75, 3.9,
+            4.05, 4.2, 4.35, 4.5, 4.6499999999999995};
+        const double quad_d15_c[32] = {
+            1.0, 1.0112711095766704, 1.0453385141288605, 1.102970168555971, 1.1854652182422676,
+            1.2946832846768448, 1.4330863854487743, 1.6037944335871597, 1.8106555673243747,
+            2.0583328956714326, 2.352409615243247, 2.699514867900301, 3.107473176317266,
+            3.5854808260879034, 4.144313170410316, 4.796567530460195, 5.556947166965506,
+            6.4425927243320915, 7.47346861880629, 8.67281308072124, 10.067661995777765,
+            11.689458353904875, 13.574761044029561, 15.766068972562996, 18.312779083062633,
+            21.272299872959398, 24.711345508487987, 28.70743971004284, 33.35066330887282,
+            38.745684868920655, 45.014120148530026, 52.29727358952234};
+        if (x >= 14.72) return quad_ratio<double, 16, 4>(v, x, quad_d15_t, quad_d15_c);
+        if (x >= 7.69) return quad_ratio<double, 20, 4>(v, x, quad_d15_t, quad_d15_c);
+        if (x >= 4.15) return quad_ratio<double, 24, 4>(v, x, quad_d15_t, quad_d15_c);
+        if (x >= 2.27) return quad_ratio<double, 28, 4>(v, x, quad_d15_t, quad_d15_c);
+        return quad_ratio<double, 32, 4>(v, x, quad_d15_t, quad_d15_c);
+    }
+    // quad_d13: t_k = k h (h = 0.13, N = 40) and cosh(t_k), rounded
+    const double quad_d13_t[40] = {
+        0.0, 0.13, 0.26, 0.39, 0.52, 0.65, 0.78, 0.91, 1.04, 1.17, 1.3, 1.4300000000000002, 1.56, 1.69,
+        1.82, 1.9500000000000002, 2.08, 2.21, 2.34, 2.47, 2.6, 2.73, 2.8600000000000003, 2.99, 3.12,
+        3.25, 3.38, 3.5100000000000002, 3.64, 3.77, 3.9000000000000004, 4.03, 4.16, 4.29, 4.42, 4.55,
+        4.68, 4.8100000000000005, 4.94, 5.07};
+    const double quad_d13_c[40] = {
+        1.0, 1.0084619071225915, 1.033990836234669, 1.0770188341904037, 1.1382740988345403,
+        1.218793302887456, 1.3199391384017123, 1.4434233787092263, 1.5913358481551698,
+        1.7661797898969924, 1.9709142303266285, 2.209004057083501, 2.4844786581693095,
+        2.8020001145620976, 3.166942100408717, 3.585480826087904, 4.064699563247467, 4.612708520777908,
+        5.238782100481168, 5.953515855323964, 6.769005806608012, 7.699053154787662, 8.759397848422731,
+        9.967984964144161, 11.345268405797546, 12.914557062512392, 14.702409284012017,
+        16.739082349190923, 19.059044534682354, 21.701558449569422, 24.711345508487998,
+        28.139342788540755, 32.04356507892831, 36.490086712465086, 41.55415979531424,
+        47.321487759653955, 53.889675792643764, 61.36988268848147, 69.88870207918767, 79.59030488171896};
+    if (x >= 14.39) return quad_ratio<double, 20, 4>(v, x, quad_d13_t, quad_d13_c);
+    if (x >= 9.07) return quad_ratio<double, 24, 4>(v, x, quad_d13_t, quad_d13_c);
+    if (x >= 5.51) return quad_ratio<double, 28, 4>(v, x, quad_d13_t, quad_d13_c);
+    if (x >= 3.30) return quad_ratio<double, 32, 4>(v, x, quad_d13_t, quad_d13_c);
+    if (x >= 1.97) return quad_ratio<double, 36, 4>(v, x, quad_d13_t, quad_d13_c);
+    return quad_ratio<double, 40, 4>(v, x, quad_d13_t, quad_d13_c);
+}
+
+LOGBESSEL_INLINE float log_kv_dv_quad(float v, float x) {
+    if (v < 5.0f) {
+        // quad_f27: t_k = k h (h = 0.27, N = 16) and cosh(t_k), rounded
+        const float quad_f27_t[16] = {
+            0.0f, 0.27000001072883606f, 0.5400000214576721f, 0.8100000023841858f, 1.0800000429153442f,
+            1.350000023841858f, 1.6200000047683716f, 1.8899999856948853f, 2.1600000858306885f,
+            2.430000066757202f, 2.700000047683716f, 2.9700000286102295f, 3.240000009536743f,
+            3.509999990463257f, 3.7799999713897705f, 4.050000190734863f};
+        const float quad_f27_c[16] = {
+            1.0f, 1.0366719961166382f, 1.1493775844573975f, 1.346382975578308f, 1.6421376466751099f,
+            2.058332920074463f, 2.6254944801330566f, 3.3852202892303467f, 4.3932318687438965f,
+            5.723459720611572f, 7.473468780517578f, 9.771612167358398f, 12.786442756652832f,
+            16.73908233642578f, 21.919431686401367f, 28.70744514465332f};
+        return quad_ratio<float, 16, 8>(v, x, quad_f27_t, quad_f27_c);
+    }
+    // quad_f25: t_k = k h (h = 0.25, N = 24) and cosh(t_k), rounded
+    const float quad_f25_t[24] = {
+        0.0f, 0.25f, 0.5f, 0.75f, 1.0f, 1.25f, 1.5f, 1.75f, 2.0f, 2.25f, 2.5f, 2.75f, 3.0f, 3.25f, 3.5f,
+        3.75f, 4.0f, 4.25f, 4.5f, 4.75f, 5.0f, 5.25f, 5.5f, 5.75f};
+    const float quad_f25_c[24] = {
+        1.0f, 1.0314130783081055f, 1.1276259422302246f, 1.2946833372116089f, 1.5430806875228882f,
+        1.8884239196777344f, 2.352409601211548f, 2.96418833732605f, 3.762195587158203f,
+        4.796567440032959f, 6.132289409637451f, 7.853280067443848f, 10.067662239074707f,
+        12.914557456970215f, 16.572824478149414f, 21.272300720214844f, 27.3082332611084f,
+        35.059837341308594f, 45.014122009277344f, 57.79646682739258f, 74.20994567871094f,
+        95.28575897216797f, 122.34800720214844f, 157.096923828125f};
+    return quad_ratio<float, 24, 8>(v, x, quad_f25_t, quad_f25_c);
+}
+
 // Region 3 for K: R < R_D, v >= 0, x > 0.
 template <typename T> LOGBESSEL_INLINE T log_kv_dv_temme(T v, T x) {
-    if (x > T(1)) return log_kv_dv_wronskian(v, x);
+    if (x > T(1)) return log_kv_dv_quad(v, x);
     // round to nearest by truncation (v + 1/2 >= 0 and < 23 here: the same as m_floor, but
     // two conversions instead of a libm floor without SSE4.1)
     const int n = static_cast<int>(v + T(0.5));
