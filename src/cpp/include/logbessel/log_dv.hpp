@@ -51,10 +51,10 @@
 //               definition). Measured against mpmath (2500 random (v, x) over the whole region
 //               x in (1, 21.5], R < 21.5 incl. x just above 1, R just below 21.5, near-(half-)
 //               integer v, v = 0 and tiny v; 2000 in float over R < 10): max 2.8 eps float64,
-//               2.7 float32 (the Wronskian route it replaces, log_kv_dv_wronskian, kept for
-//               matern_dnu: 6.5 / 3.5 on the same points), and 1.5 / 1.2 on the Arb table's
-//               points of the region (4.5 / 1.3 before). ~1.3x faster on the small-order
-//               benchmark (bench_primitives small_v ratio 2.3 -> 1.8 float64, 1.9 -> 1.5 float32).
+//               2.7 float32 (the Wronskian route it replaces, log_kv_dv_wronskian below, whose
+//               parts matern_dnu still uses: 6.5 / 3.5 on the same points), and 1.5 / 1.2 on
+//               the Arb table's points of the region (4.5 / 1.3 before). bench_primitives
+//               small_v ratio to log_iv: 2.3 -> 1.7 float64, 1.9 -> 1.5 float32.
 //               The Wronskian route: only the ratio part of Steed's CF2, differentiated in
 //               a1 = 1/4 - mu^2, plus the power series of I_v, I_{v+1} with their harmonic sums;
 //               CF2 stops at its rounding-noise floor (steed_h): before that, 400000 random
@@ -340,7 +340,8 @@ template <typename T> LOGBESSEL_INLINE void steed_rho_dmu(T mu, T x, T &rho, T &
 }
 
 // Region 3 for K with x > 1 (log_kv_dv uses log_kv_dv_quad below there; this form remains for
-// matern_dnu, which also needs rho_nu and S_nu): the Wronskian form of log_kv_temme, log K_v = -log I_v -
+// matern_dnu, which also needs rho_nu and S_nu, and for comparisons: log_kv_dv_wronskian): the
+// Wronskian form of log_kv_temme, log K_v = -log I_v -
 // log(2 rho_v) - log1p(w), w = (x/2)(I_{v+1}/I_v)/rho_v = q S_{v+1}/((v+1) rho_v S_v), q = x^2/4,
 // differentiated in v:
 //     d/dv log K_v = -d/dv log I_v - g_v/(1 + w) - (w/(1 + w)) (W/S - W1/S1 - 1/(v+1)),
@@ -525,7 +526,10 @@ template <typename T> LOGBESSEL_INLINE bool log_kv_dv_crude(T v, T x, int n, T m
 // The node loop runs over fixed tables with branch-free exponentials (quad_exp) and lane
 // accumulators, so the compiler vectorises it (AVX2 in the x86-64-v3 clone). Replaces the
 // Wronskian route (CF2 differentiated + compensated power series, ~2600 instructions).
-// Accuracy: see the header comment.
+// Accuracy: see the header comment. Tried and not used: matern_dnu's rho_nu and rho_nu' from the
+// same sums (the order nu + 1 terms as products with tabulated e^(+-t_k), so no extra
+// exponentials): g = rho'/rho = N1/D1 - N/D is a difference of two O(asinh(nu/z)) ratios, and
+// matern_dnu's error went from 1.0 to 8 eps (mpmath, 1500 points of z in (1, 21.5)).
 // ---------------------------------------------------------------------------------------
 
 // exp(y) for y <= ~60, branch-free (vectorisable): y clamped below at -700 (double) / -80
