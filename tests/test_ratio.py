@@ -216,3 +216,21 @@ def test_vmf_log_norm_limits():
     assert lb.vmf_log_norm(3.0, np.inf) == -np.inf
     for bad in [(0.5, 1.0), (np.inf, 1.0), (3.0, -1.0), (np.nan, 1.0), (3.0, np.nan)]:
         assert np.isnan(lb.vmf_log_norm(*bad)), bad
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_inverse_far_tail_is_finite(dtype):
+    # Regression: float32 v in ~[1.3e8, 2^30] with 1 - r of a few ulps gave nan (0/0 in the
+    # Halley factor: A'^2 underflowed) and a divide-by-zero warning. Far in the tail kappa
+    # ~ (v + 1/2) / (1 - r) ... + O(1) (A ~ 1 - (2v + 1)/(2 kappa)), so compare with the float64
+    # inverse of the same inputs.
+    eps = np.finfo(dtype).eps
+    v = np.geomspace(1e3, 2.0**30, 60).astype(dtype)
+    s = (np.arange(1, 5) * eps / 2).astype(dtype)  # 1 - r = 1, 2, 3, 4 ulps below 1
+    V, S = np.meshgrid(v, s)
+    r = (1 - S).astype(dtype)
+    with np.errstate(all="raise"):
+        got = lb.iv_ratio_inv(V, r)
+    want = lb.iv_ratio_inv(V.astype(np.float64), r.astype(np.float64))
+    assert np.all(np.isfinite(got))
+    np.testing.assert_allclose(got, want, rtol=8 * eps)

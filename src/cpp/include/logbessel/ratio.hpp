@@ -815,11 +815,12 @@ template <typename T> LOGBESSEL_INLINE bool inv_step(inv_iter<T> &it) {
             if (m_fabs(c5 * (h2 * h2 * h)) <= T(0.0625) * limits<T>::eps() * kappa) tau_it = as_cap5;
         }
     } else {
-        // Halley: step / hf with hf = 1 - f A''/(2 A'^2), as one division
-        // 2 f A' / (2 A'^2 - f A''); the factor is kept only while hf is in [1/2, 2].
-        const T d1sq = d.d1 * d.d1;
-        const T den = T(2) * d1sq - f * d.d2;
-        if (den >= d1sq && den <= T(4) * d1sq) step = (T(2) * f * d.d1) / den;
+        // Halley: step / hf with hf = 1 - f A''/(2 A'^2) = 1 - (step/2) (A''/A'); the factor
+        // is kept only while hf is in [1/2, 2]. Formed from step and 1/A' rather than A'^2:
+        // far in the tail (float, v ~ 1e8, 1 - r ~ 6e-8, kappa ~ 3e15) A' ~ 1e-23 and A'^2
+        // underflows to 0, and 2 f A' / (2 A'^2 - f A'') was then 0/0 (nan) or x/0.
+        const T hf = T(1) - (T(0.5) * step) * (d.d2 * ia1);
+        if (hf >= T(0.5) && hf <= T(2)) step = step / hf;
     }
     if (step > T(0.5) * kappa) step = T(0.5) * kappa;
     if (step < -kappa) step = -kappa;
