@@ -465,9 +465,9 @@ def fit(X: Any, weights: Any = None, *, bias_correction: bool = False, normalize
     S = sum_i (w_i / r_i) x_i, accumulated in float64. For NumPy float32/float64 data with
     contiguous rows a compiled kernel reads each row once and splits the rows over the cores
     (bit-identical for any core count). Measured (``python bench/bench_vmf.py --d 32768 --n 50000``,
-    2-core machine under load): 1.07x the time of ``X.sum(0)`` for float64 X, 1.47x for float32 X
-    (whose ``X.sum(0)`` accumulates in float32; 0.77x ``X.sum(0, dtype=float64)``); on one core
-    ~1.5x. Other layouts (e.g. Fortran order) take a NumPy path in row blocks, ~2-5x. A second pass is made only
+    2-core machine): 0.73x the time of ``X.sum(0)`` for float64 X, 0.89x for float32 X (whose
+    ``X.sum(0)`` accumulates in float32); on one core 1.33x and 1.45x. Other layouts (e.g. Fortran
+    order) take a NumPy path in row blocks, ~2-5x. A second pass (compiled too) is made only
     for very concentrated data (1 - R-bar < 2^-16), to get 1 - R-bar without cancellation.
     CuPy: everything stays on the device except O(d) results. dask: lazy, one
     ``dask.compute`` (two for concentrated data). scipy.sparse: O(nnz).
