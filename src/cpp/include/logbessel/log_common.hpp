@@ -84,6 +84,15 @@ template <typename T> LOGBESSEL_INLINE void two_sum(T a, T b, T &s, T &e) {
     const T bb = s - a;
     e = (a - (s - bb)) + (b - bb);
 }
+
+// hi + lo += x for a running compensated sum: x is added to hi by two_sum and the rounding error
+// is collected in lo (each term's error kept, added back once at the end by the caller).
+template <typename T> LOGBESSEL_INLINE void compensated_add(T &hi, T &lo, T x) {
+    T t, e;
+    two_sum(hi, x, t, e);
+    hi = t;
+    lo += e;
+}
 template <typename T> LOGBESSEL_INLINE void two_prod(T a, T b, T &p, T &e) {
     p = a * b;
     e = m_fma(a, b, -p);

@@ -182,17 +182,10 @@ template <typename T> LOGBESSEL_INLINE T log_iv_dv_series(T v, T x) {
         const T kk = T(k);
         const T r = T(1) / (kk + v);
         term *= (q * r) / kk;
-        T t, e;
-        two_sum(h_hi, r, t, e);
-        h_hi = t;
-        h_lo += e;
-        two_sum(s_hi, term, t, e);
-        s_hi = t;
-        s_lo += e;
+        compensated_add(h_hi, h_lo, r);
+        compensated_add(s_hi, s_lo, term);
         const T th = term * (h_hi + h_lo);
-        two_sum(w_hi, th, t, e);
-        w_hi = t;
-        w_lo += e;
+        compensated_add(w_hi, w_lo, th);
         if (th <= T(0.5) * limits<T>::eps() * w_hi) break;
     }
     const T mean_h = (w_hi + w_lo) / (s_hi + s_lo);
@@ -409,13 +402,8 @@ LOGBESSEL_INLINE wronskian_dv<T> wronskian_dv_sums(T v, T x, T rho, T drho) {
             s_hi += term;
             w_hi += th;
         } else {
-            T t, e;
-            two_sum(s_hi, term, t, e);
-            s_hi = t;
-            s_lo += e;
-            two_sum(w_hi, th, t, e);
-            w_hi = t;
-            w_lo += e;
+            compensated_add(s_hi, s_lo, term);
+            compensated_add(w_hi, w_lo, th);
         }
         s1 += term1;
         w1 += term1 * h1;
@@ -773,18 +761,11 @@ template <typename T> LOGBESSEL_INLINE bool log_iv_dv_series_negative(T a, T x, 
         const T kk = T(k);
         const T r = T(1) / (kk - a);
         term *= (q * r) / kk;
-        T t, e;
-        two_sum(h_hi, r, t, e);
-        h_hi = t;
-        h_lo += e;
-        two_sum(s_hi, term, t, e);
-        s_hi = t;
-        s_lo += e;
+        compensated_add(h_hi, h_lo, r);
+        compensated_add(s_hi, s_lo, term);
         s_abs += m_fabs(term);
         const T th = term * (h_hi + h_lo);
-        two_sum(w_hi, th, t, e);
-        w_hi = t;
-        w_lo += e;
+        compensated_add(w_hi, w_lo, th);
         w_abs += m_fabs(th);
         if (kk > a && m_fabs(th) <= tol * w_abs && m_fabs(term) <= tol * s_abs) break;
     }

@@ -277,13 +277,8 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_series_plain(T v, T x) {
         const T m = q / (jj * (jj + v));
         a *= m;
         const T ja = jj * a;
-        T t, e;
-        two_sum(s, a, t, e);
-        s = t;
-        se += e;
-        two_sum(w, ja, t, e);
-        w = t;
-        we += e;
+        compensated_add(s, se, a);
+        compensated_add(w, we, ja);
         if (m <= T(0.5) && ja <= T(0.125) * eps * w) break;
     }
     // ratio = W / D, D = (x/2) S, with D's product and the quotient's remainder exact (fma),
