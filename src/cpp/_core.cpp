@@ -113,7 +113,6 @@ void add_binary_ufunc(py::module_ &m, const char *name, PyUFuncGenericFunction *
 // The caller passes a 2-D float32/float64 array with contiguous, aligned rows and contiguous
 // float64 vectors (weights may be None). Anything else is a TypeError/ValueError.
 struct row_matrix {
-    PyArrayObject *array;
     int type;
     npy_intp n, d, row_stride;
     const char *data;
@@ -128,7 +127,7 @@ row_matrix check_row_matrix(const py::object &X_obj) {
     const npy_intp d = PyArray_DIM(X, 1);
     if (!PyArray_ISALIGNED(X) || (d > 1 && PyArray_STRIDE(X, 1) != PyArray_ITEMSIZE(X)))
         throw py::value_error("the rows of X must be contiguous and aligned");
-    return {X, type, PyArray_DIM(X, 0), d, PyArray_STRIDE(X, 0),
+    return {type, PyArray_DIM(X, 0), d, PyArray_STRIDE(X, 0),
             static_cast<const char *>(PyArray_DATA(X))};
 }
 

@@ -142,8 +142,8 @@ def _stats_dense(X, weights, normalize: bool) -> _Stats:
     if fused:
         # NumPy float32/float64 with contiguous rows: the compiled one-pass kernel
         # (src/cpp/unit_row_sum.hpp), each row read once from memory, rows split over cores.
-        w_host = None if w is None else np.ascontiguousarray(w)
-        S, r2 = _lb._unit_row_sum(X, w_host, _worker_threads())
+        w = None if w is None else np.ascontiguousarray(w)
+        S, r2 = _lb._unit_row_sum(X, w, _worker_threads())
     else:
         S, r2 = _blocked_pass(xp, X, w, rows)
 
@@ -158,22 +158,15 @@ def _stats_dense(X, weights, normalize: bool) -> _Stats:
         max_dev = float(xp.max(dev))
     _raise_row_problems(n, n_nonfinite, n_zero, n_off, max_dev, tol)
 
+    def refine(mean_vec):  # the second pass, for concentrated data only (see _finish)
+        if fused:
+            m = np.ascontiguousarray(mean_vec, dtype=np.float64)
+            return _lb._unit_row_spread(X, w, r2, m, _worker_threads())
+        return _spread_dense(xp, X, w, r2, mean_vec, rows)
+
     S_host = to_numpy(S)
     norm_S = float(np.sqrt(S_host @ S_host))
-    return _finish(
-        S_host,
-        norm_S,
-        total,
-        total_sq,
-        d,
-        dtype,
-        refine=lambda mean_vec: (
-            _lb._unit_row_spread(X, w_host, r2, np.ascontiguousarray(mean_vec, dtype=np.float64), _worker_threads())
-            if fused
-            else _spread_dense(xp, X, w, r2, mean_vec, rows)
-        ),
-        like=X,
-    )
+    return _finish(S_host, norm_S, total, total_sq, d, dtype, refine=refine, like=X)
 
 
 def _fused_pass_applies(X) -> bool:

@@ -51,8 +51,9 @@
 //               definition). Measured against mpmath (2500 random (v, x) over the whole region
 //               x in (1, 21.5], R < 21.5 incl. x just above 1, R just below 21.5, near-(half-)
 //               integer v, v = 0 and tiny v; 2000 in float over R < 10): max 2.8 eps float64,
-//               2.7 float32 (the Wronskian route it replaces, log_kv_dv_wronskian below, whose
-//               parts matern_dnu still uses: 6.5 / 3.5 on the same points), and 1.5 / 1.2 on
+//               2.7 float32 (the Wronskian route it replaced, log_kv_dv_from_parts of
+//               wronskian_dv_parts below, whose parts matern_dnu still uses: 6.5 / 3.5 on the
+//               same points), and 1.5 / 1.2 on
 //               the Arb table's points of the region (4.5 / 1.3 before). bench_primitives
 //               small_v ratio to log_iv: 2.3 -> 1.7 float64, 1.9 -> 1.5 float32.
 //               The Wronskian route: only the ratio part of Steed's CF2, differentiated in
@@ -333,7 +334,7 @@ template <typename T> LOGBESSEL_INLINE void steed_rho_dmu(T mu, T x, T &rho, T &
 }
 
 // Region 3 for K with x > 1 (log_kv_dv uses log_kv_dv_quad below there; this form remains for
-// matern_dnu, which also needs rho_nu and S_nu, and for comparisons: log_kv_dv_wronskian): the
+// matern_dnu, which also needs rho_nu and S_nu, and for log_kv_dv's crude-start route): the
 // Wronskian form of log_kv_temme, log K_v = -log I_v -
 // log(2 rho_v) - log1p(w), w = (x/2)(I_{v+1}/I_v)/rho_v = q S_{v+1}/((v+1) rho_v S_v), q = x^2/4,
 // differentiated in v:
@@ -346,7 +347,7 @@ template <typename T> LOGBESSEL_INLINE void steed_rho_dmu(T mu, T x, T &rho, T &
 // the faster ratio and one power series. Accuracy: see the header comment.
 //
 // wronskian_dv_parts computes the pieces at order v (shared with matern_dnu): rho_v,
-// g_v = rho_v'/rho_v, S = S_v, W/S, W1/S1 and w; log_kv_dv_wronskian combines them.
+// g_v = rho_v'/rho_v, S = S_v, W/S, W1/S1 and w; log_kv_dv_from_parts combines them.
 template <typename T> struct wronskian_dv {
     T rho, g, S, mean_h, mean_h1, w;
 };
@@ -428,10 +429,6 @@ template <typename T> LOGBESSEL_INLINE T log_kv_dv_from_parts(T v, const wronski
     const T wf = p.w / (T(1) + p.w);
     const T rest = -p.g / (T(1) + p.w) - wf * ((p.mean_h - p.mean_h1) - T(1) / (v + T(1)));
     return b + (((ae + be) + psi.lo) + rest);
-}
-
-template <typename T> LOGBESSEL_INLINE T log_kv_dv_wronskian(T v, T x) {
-    return log_kv_dv_from_parts(v, wronskian_dv_parts(v, x), m_log(x) - ln2<T>());
 }
 
 // x <= 1 and n = round(v) >= 1: the Wronskian form above (series of I: few terms at x <= 1)

@@ -673,9 +673,7 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv_start_any(T v, T r) {
     const T rs = used ? rq : T(0.5);
     return iv_ratio_inv_start(vs, rs, T(1) - rs);
 }
-}  // namespace detail
 
-namespace detail {
 // The inverse's iteration between an evaluation of the ratio and the step that uses it:
 // iv_ratio_inv_from_start alternates inv_evaluate and inv_step; iv_ratio_inv_block evaluates a
 // block of elements before it steps them, so that one element's step overlaps another's
@@ -826,6 +824,14 @@ template <typename T> LOGBESSEL_INLINE bool inv_step(inv_iter<T> &it) {
     if (as <= T(5e-3) * kappa) it.accurate = true;
     return false;
 }
+// After a first evaluation and step that were not final: further evaluations and steps until
+// one is, at most 24 evaluations in all (the cap only matters for -1/2 < v < 0).
+template <typename T> LOGBESSEL_INLINE void inv_continue(inv_iter<T> &it) {
+    for (int n = 1; n < 24; ++n) {
+        inv_evaluate(it);
+        if (inv_step(it)) break;
+    }
+}
 }  // namespace detail
 
 // The inverse of the ratio: kappa >= 0 with I_{v+1}(kappa)/I_v(kappa) = r. Domain rules:
@@ -867,8 +873,7 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv_from_start(T v, T r, T kap
     //    within 4.6e-7 and one accurate step suffices.
     // Cost: about one evaluation of the ratio (or complement) per call, plus the start and the
     // step, whose latency chain is kept short: 1/kappa is formed beside the evaluation, the
-    // region-1 radius is shared with the slope, one reciprocal of A' serves both step kinds,
-    // and Halley's factor is applied in the same division. Measured (bench_primitives, 2e5
+    // region-1 radius is shared with the slope, and one reciprocal of A' serves both step kinds. Measured (bench_primitives, 2e5
     // elements, time / time(log_iv), small_v | large_v | mixed): float64 1.93 | 1.21 | 1.75,
     // float32 1.38 | 1.00 | 1.38. The evaluation alone (iv_ratio or iv_ratio_c at the root)
     // already costs ~1.46 x log_iv on small_v in double: the complement for r > 1/2 below
@@ -877,10 +882,8 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_inv_from_start(T v, T r, T kap
     // kappa in [kappa/2, 2 kappa], Halley falls back to Newton when its correction factor
     // leaves [1/2, 2], the order-5 step is only taken for |h| <= kappa/20, and the iteration
     // count is capped.
-    for (int n = 0; n < 24; ++n) {
-        detail::inv_evaluate(it);
-        if (detail::inv_step(it)) break;
-    }
+    detail::inv_evaluate(it);
+    if (!detail::inv_step(it)) detail::inv_continue(it);
     return it.kappa;
 }
 
@@ -909,12 +912,7 @@ LOGBESSEL_INLINE void iv_ratio_inv_block(const char *pv, long long sv, const cha
         if (busy[i]) detail::inv_evaluate(st[i]);
     }
     for (int i = 0; i < m && i < 64; ++i) {
-        if (busy[i] && !detail::inv_step(st[i])) {
-            for (int n = 1; n < 24; ++n) {  // (the same cap of 24 evaluations)
-                detail::inv_evaluate(st[i]);
-                if (detail::inv_step(st[i])) break;
-            }
-        }
+        if (busy[i] && !detail::inv_step(st[i])) detail::inv_continue(st[i]);
         *reinterpret_cast<T *>(po + i * so) = st[i].kappa;
     }
 }
