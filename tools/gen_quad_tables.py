@@ -9,8 +9,8 @@ t* = asinh(nu/z), whose exponent relative to the saddle is
 Per node s_i = i h the tables hold, each rounded once from 50-digit values:
     sh = sinh s - s,  ch = cosh s - 1,  e1 = expm1 s,  e2 = expm1 s - s.
 
-Schemes (both evaluated in double; "float" is the float ufunc's, with a coarser h and a
-shorter window since it only needs ~2^-30):
+Two schemes: "double" (nu < 21.5, 1 < z < 128) and "float" (nu < 10, 1 < z < 64; tables in
+float, evaluated in float: it only needs ~2^-28, so a coarser h and a shorter window).
 * Cells: nu in [b, b+1), z in a quarter-octave bin [z0, z1) (z >= 1).
 * The step h per cell: the trapezoidal rule for this entire integrand converges like
   exp(-2 pi a / h) times its growth in the strip |Im s| < a (Trefethen & Weideman, SIAM
@@ -22,9 +22,8 @@ shorter window since it only needs ~2^-30):
   or 20 (float). The left end solves (R - nu)(cosh a - 1) + nu (a - 1 + e^-a) = TAIL and the
   right end R (cosh s - 1) + nu (sinh s - s) = TAIL; both ends shrink as z grows at fixed
   nu, so the cell's window is the widest over nu in [b, b+1] at z = z0. The window is widened
-  on the left to a multiple of 4 nodes (the C++ sums run in 4 lanes).
-* Check (the generator fails if it does not pass): on a grid of (nu, z) over every cell
-  (inside R < R_D), the truncated sums sum_i e^psi and sum_i e^psi (w e1 + e2) of the
+  on the left to a multiple of the lanes of the C++ sums (4 double, 8 float).
+* Check (the generator fails if it does not pass): on a grid of (nu, z) over every cell, the truncated sums sum_i e^psi and sum_i e^psi (w e1 + e2) of the
   windows, in long double, against the same integrals with h/4 over a wide window: the
   relative error of the first, and the absolute error of the second over the first divided
   by 1 + w (the result is k times it, and k w = O(1) as nu -> 0, where w ~ z/(2 nu) is
@@ -47,10 +46,10 @@ from gen_coefficients import emit_preamble, emit_table  # noqa: E402
 
 HEADER = pathlib.Path(__file__).resolve().parents[1] / "src/cpp/include/logbessel/quad_tables.hpp"
 
-# name, R_D (region 3 ends there), TAIL, tolerance, candidate steps (coarsest first)
+# name, nu_max (= R_D), z_max, TAIL, tolerance, lanes, candidate steps (coarsest first)
 SCHEMES = [
-    ("double", 21.5, 42.0, 2.0**-56, [0.19, 0.15, 0.12]),
-    ("float", 10.0, 20.0, 2.0**-28, [0.36, 0.3, 0.25, 0.2]),
+    ("double", 21.5, 128.0, 42.0, 2.0**-56, 4, [0.19, 0.15, 0.12, 0.1, 0.083, 0.069, 0.058, 0.048]),
+    ("float", 10.0, 64.0, 20.0, 2.0**-28, 8, [0.36, 0.3, 0.25, 0.2, 0.16, 0.13, 0.105]),
 ]
 ZBINS = 4  # z bins per octave, z in [1, R_D)
 
@@ -93,26 +92,21 @@ def sums(nu, z, h, i_lo, i_hi):
     return np.sum(e), np.sum(e * (w * e1 + (e1 - s)))
 
 
-def in_region(b: int, j: int, rd: float) -> bool:
-    return b * b + zbin_edges(j)[0] ** 2 < rd * rd
-
-
 def cell_samples(b, j, rd):
     z0, z1 = zbin_edges(j)
     for nu in np.linspace(max(b, 1e-6), min(b + 1, rd) - 1e-9, 6):
         for z in np.linspace(z0, z1 - 1e-9, 5):
-            if nu * nu + z * z < rd * rd:
-                yield nu, z
+            yield nu, z
 
 
-def cell_window(b, j, h, tail, rd):
-    """Nodes i_lo..i_hi (count a multiple of 4) covering psi >= -tail over the cell."""
+def cell_window(b, j, h, tail, rd, lanes):
+    """Nodes i_lo..i_hi (count a multiple of lanes) covering psi >= -tail over the cell."""
     z0, _ = zbin_edges(j)
     nus = [max(b, 1e-9) + (min(b + 1, rd) - max(b, 1e-9)) * t / 16 for t in range(17)]
     a = max(left_extent(nu, z0, tail) for nu in nus)
     c = max(right_extent(nu, z0, tail) for nu in nus)
     i_lo, i_hi = -math.ceil(a / h), math.ceil(c / h)
-    i_lo -= (-(i_hi - i_lo + 1)) % 4  # widen on the left to a multiple of 4 nodes
+    i_lo -= (-(i_hi - i_lo + 1)) % lanes  # widen on the left to a multiple of the lanes
     return i_lo, i_hi
 
 
@@ -132,17 +126,15 @@ def cell_error(b, j, h, window, rd):
 
 
 def build(scheme):
-    name, rd, tail, tol, steps = scheme
+    name, rd, zmax, tail, tol, lanes, steps = scheme
     nbins_nu = int(math.ceil(rd))
-    nbins_z = int(math.ceil(ZBINS * math.log2(rd)))
+    nbins_z = int(round(ZBINS * math.log2(zmax)))
+    assert zbin_edges(nbins_z - 1)[1] == zmax
     cell, worst = {}, 0.0
     for b in range(nbins_nu):
         for j in range(nbins_z):
-            if not in_region(b, j, rd):
-                cell[b, j] = (len(steps) - 1, (0, 3))  # never used: a valid 4-node window
-                continue
             for k, h in enumerate(steps):
-                win = cell_window(b, j, h, tail, rd)
+                win = cell_window(b, j, h, tail, rd, lanes)
                 err = cell_error(b, j, h, win, rd)
                 if err <= tol:
                     break
@@ -161,10 +153,10 @@ def build(scheme):
         i_lo, i_hi = step_range[k]
         offsets[k] = total - i_lo  # table index of node i = offset + i
         total += i_hi - i_lo + 1
-    inside = [cell[b, j][1] for b in range(nbins_nu) for j in range(nbins_z) if in_region(b, j, rd)]
+    inside = [cell[b, j][1] for b in range(nbins_nu) for j in range(nbins_z)]
     print(f"{name}: steps {[steps[k] for k in used]}, {total} nodes; check max {worst:.2g} "
           f"(tolerance {tol:.2g}); mean window {np.mean([w_[1] - w_[0] + 1 for w_ in inside]):.1f}")
-    return dict(name=name, rd=rd, tail=tail, steps=steps, used=used, cell=cell, nbins_nu=nbins_nu,
+    return dict(name=name, rd=rd, zmax=zmax, tail=tail, lanes=lanes, steps=steps, used=used, cell=cell, nbins_nu=nbins_nu,
                 nbins_z=nbins_z, step_range=step_range, offsets=offsets, total=total)
 
 
@@ -210,18 +202,19 @@ def main() -> None:
     emit_preamble(w, "tools/gen_quad_tables.py")
     w("// Node tables of matern_dnu's saddle-centred trapezoidal quadrature (matern.hpp,")
     w("// matern_dnu_quad; the method, the steps and the windows are described in")
-    w("// tools/gen_quad_tables.py). Per scheme <p> (mq_d double; mq_f float, evaluated in double):")
+    w("// tools/gen_quad_tables.py). Per scheme <p> (mq_d double; mq_f float):")
     w("//   <p>_sh/_ch/_e1/_e2(k): sinh s - s, cosh s - 1, expm1 s, expm1 s - s at node k;")
     w("//   for cell c = <p>_nbins_z * floor(nu) + zbin(z): <p>_start(c), the table index of its")
-    w("//   first node, <p>_count(c), its node count (a multiple of 4), <p>_h(c), its step.")
+    w("//   first node, <p>_count(c), its node count (a multiple of 4 / 8 lanes), <p>_h(c), its step.")
     max_count = 0
     for scheme in SCHEMES:
         t = build(scheme)
         p = "mq_" + ("d" if t["name"] == "double" else "f")
         sh, ch, e1, e2 = node_values(t)
         w("")
-        w(f"// {t['name']}: R_D = {t['rd']}, tail e^-{t['tail']:g}, steps "
+        w(f"// {t['name']}: nu < {t['rd']}, 1 < z < {t['zmax']:g}, tail e^-{t['tail']:g}, steps "
           f"{', '.join(str(t['steps'][k]) for k in t['used'])}.")
+        w(f"constexpr {t['name']} {p}_zmax = {t['zmax']!r}{'f' if t['name'] == 'float' else ''};")
         w(f"constexpr int {p}_nbins_z = {t['nbins_z']};")
         w(f"constexpr int {p}_nbins_nu = {t['nbins_nu']};")
         starts, counts, hs = [], [], []
@@ -232,11 +225,12 @@ def main() -> None:
                 counts.append(i_hi - i_lo + 1)
                 hs.append(t["steps"][k])
         max_count = max(max_count, max(counts))
-        emit_table(w, "double", f"{p}_h", hs, 8)
+        ctype = t["name"]  # the tables in the scheme's own type
+        emit_table(w, ctype, f"{p}_h", hs, 8)
         emit_int_table(w, f"{p}_start", starts)
         emit_int_table(w, f"{p}_count", counts)
         for tag, vals in (("sh", sh), ("ch", ch), ("e1", e1), ("e2", e2)):
-            emit_table(w, "double", f"{p}_{tag}", vals, 3)
+            emit_table(w, ctype, f"{p}_{tag}", [float(np.float32(v)) if ctype == "float" else v for v in vals], 3)
     w("")
     w("// the largest node count of any cell (the size of the term buffers)")
     w(f"constexpr int mq_max_count = {max_count};")

@@ -406,6 +406,7 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu_wronskian(T nu, T z) {
 template <typename T> struct matern_quad_scheme;
 template <> struct matern_quad_scheme<double> {
     static constexpr int nbins_z = mq_d_nbins_z;
+    LOGBESSEL_INLINE static constexpr double zmax() { return mq_d_zmax; }
     LOGBESSEL_INLINE static double h(int c) { return mq_d_h(c); }
     LOGBESSEL_INLINE static int start(int c) { return mq_d_start(c); }
     LOGBESSEL_INLINE static int count(int c) { return mq_d_count(c); }
@@ -416,13 +417,14 @@ template <> struct matern_quad_scheme<double> {
 };
 template <> struct matern_quad_scheme<float> {
     static constexpr int nbins_z = mq_f_nbins_z;
-    LOGBESSEL_INLINE static double h(int c) { return mq_f_h(c); }
+    LOGBESSEL_INLINE static constexpr float zmax() { return mq_f_zmax; }
+    LOGBESSEL_INLINE static float h(int c) { return mq_f_h(c); }
     LOGBESSEL_INLINE static int start(int c) { return mq_f_start(c); }
     LOGBESSEL_INLINE static int count(int c) { return mq_f_count(c); }
-    LOGBESSEL_INLINE static double sh(int i) { return mq_f_sh(i); }
-    LOGBESSEL_INLINE static double ch(int i) { return mq_f_ch(i); }
-    LOGBESSEL_INLINE static double e1(int i) { return mq_f_e1(i); }
-    LOGBESSEL_INLINE static double e2(int i) { return mq_f_e2(i); }
+    LOGBESSEL_INLINE static float sh(int i) { return mq_f_sh(i); }
+    LOGBESSEL_INLINE static float ch(int i) { return mq_f_ch(i); }
+    LOGBESSEL_INLINE static float e1(int i) { return mq_f_e1(i); }
+    LOGBESSEL_INLINE static float e2(int i) { return mq_f_e2(i); }
 };
 
 // The quarter-octave bin of z >= 1: 4 floor(log2 z) + the top two mantissa bits (the bins of
@@ -439,69 +441,79 @@ LOGBESSEL_INLINE int quarter_octave_bin(double z) {
 #endif
 }
 
-LOGBESSEL_INLINE constexpr double matern_nu_min_quad() { return 0x1p-960; }
+// Smallest nu of the quadrature: w ~ z/(2 nu) and the score sums ~w must stay finite.
+template <typename T> LOGBESSEL_INLINE constexpr T matern_nu_min_quad();
+template <> LOGBESSEL_INLINE constexpr double matern_nu_min_quad<double>() { return 0x1p-960; }
+template <> LOGBESSEL_INLINE constexpr float matern_nu_min_quad<float>() { return 1e-30f; }
 
-template <typename T> LOGBESSEL_INLINE T matern_dnu_quad(T nu_in, T z_in) {
+template <typename T> LOGBESSEL_INLINE T matern_dnu_quad(T nu, T z) {
     using scheme = matern_quad_scheme<T>;
-    const double nu = nu_in, z = z_in;
-    const double R = m_sqrt(nu * nu + z * z);
-    const double w = z * z / ((2.0 * nu) * (R + nu));
-    const int cell = scheme::nbins_z * static_cast<int>(nu) + quarter_octave_bin(z);
+    constexpr int lanes = (sizeof(T) >= 8) ? 4 : 8;  // one AVX2 register
+    const T R = m_sqrt(nu * nu + z * z);
+    const T w = z * z / ((T(2) * nu) * (R + nu));
+    const int cell = scheme::nbins_z * static_cast<int>(nu) + quarter_octave_bin(double(z));
     const int first = scheme::start(cell), count = scheme::count(cell);
-    // the terms first (one flat loop: vectorised), then the sums in 4 lanes (count is a
-    // multiple of 4), as in quad_ratio (log_dv.hpp)
-    double term0[mq_max_count], term1[mq_max_count];
+    // the terms first (one flat loop: vectorised), then the sums in `lanes` partial sums
+    // (count is a multiple of lanes), as in quad_ratio (log_dv.hpp)
+    T term0[mq_max_count], term1[mq_max_count];
     for (int k = 0; k < count; ++k) {  // count <= mq_max_count
         const int i = first + k;
-        const double e = quad_exp(-(nu * scheme::sh(i) + R * scheme::ch(i)));
+        const T e = quad_exp(-(nu * scheme::sh(i) + R * scheme::ch(i)));
         term0[k] = e;
         term1[k] = e * (w * scheme::e1(i) + scheme::e2(i));
     }
-    double acc0[4] = {term0[0], term0[1], term0[2], term0[3]};
-    double acc1[4] = {term1[0], term1[1], term1[2], term1[3]};
-    for (int k = 4; k < count; k += 4) {  // count <= mq_max_count
-        for (int l = 0; l < 4; ++l) {      // 4 lanes
+    T acc0[lanes], acc1[lanes];
+    for (int l = 0; l < lanes; ++l) {  // lanes <= 8
+        acc0[l] = term0[l];
+        acc1[l] = term1[l];
+    }
+    for (int k = lanes; k < count; k += lanes) {  // count <= mq_max_count
+        for (int l = 0; l < lanes; ++l) {         // lanes <= 8
             acc0[l] += term0[k + l];
             acc1[l] += term1[k + l];
         }
     }
-    const double s0 = (acc0[0] + acc0[1]) + (acc0[2] + acc0[3]);
-    const double s1 = (acc1[0] + acc1[1]) + (acc1[2] + acc1[3]);
-    double pre, c_nu;  // pre (above) and log nu - psi(nu)
-    if (nu >= matern_traits<double>::stirling_min()) {
-        pre = m_sqrt(nu * (0.5 / pi<double>())) *
-              m_exp(nu * (m_log1p(w) - 2.0 * w) - stirling_remainder(nu));
-        c_nu = 0.5 / nu - stirling_remainder_d(nu);
+    T s0 = T(0), s1 = T(0);
+    for (int l = 0; l < lanes; ++l) {  // lanes <= 8
+        s0 += acc0[l];
+        s1 += acc1[l];
+    }
+    const T y_min = matern_traits<T>::stirling_min();  // Stirling's series is accurate above
+    T pre, c_nu;  // pre (above) and log nu - psi(nu)
+    if (nu >= y_min) {
+        pre = m_sqrt(nu * T(0.5 / 3.14159265358979323846)) *
+              m_exp(nu * (m_log1p(w) - T(2) * w) - stirling_remainder(nu));
+        c_nu = T(0.5) / nu - stirling_remainder_d(nu);
     } else {
-        const int n = static_cast<int>(nu + 0.5);  // round to nearest, mu in [-1/2, 1/2)
-        const double mu = nu - n;
-        double E, O, dE, dO;
-        rgamma_even_odd<double, true>(mu * mu, E, O, dE, dO);
-        const double rg = E + mu * O;                                   // 1/Gamma(1 + mu)
-        const double psi1 = -(O + 2.0 * mu * (dE + mu * dO)) / rg;      // psi(1 + mu)
-        double prod = 1.0, dprod = 0.0;  // prod_(j=1..n-1) (mu + j) and its mu-derivative
-        for (int j = 1; j < n; ++j) {    // n <= 7
-            dprod = dprod * (mu + j) + prod;
-            prod *= mu + j;
+        const int n = static_cast<int>(nu + T(0.5));  // round to nearest, mu in [-1/2, 1/2)
+        const T mu = nu - T(n);
+        T E, O, dE, dO;
+        rgamma_even_odd<T, true>(mu * mu, E, O, dE, dO);
+        const T rg = E + mu * O;  // 1/Gamma(1 + mu)
+        T prod = T(1), dprod = T(0);  // prod_(j=1..n-1) (mu + j) and its mu-derivative
+        for (int j = 1; j < n; ++j) {  // n <= 7
+            dprod = dprod * (mu + T(j)) + prod;
+            prod *= mu + T(j);
         }
-        const double rgamma_nu = (n == 0) ? mu * rg : rg / prod;
-        const double psi_nu = (n == 0) ? psi1 - 1.0 / mu : psi1 + dprod / prod;
-        pre = m_exp(nu * m_log(0.5 * (nu + R)) - R) * rgamma_nu;
-        if (nu >= 3.0) {
-            // log nu - psi(nu) = (log y - psi(y)) + H - log(y/nu), y = nu + m in [7, 8),
+        pre = m_exp(nu * m_log(T(0.5) * (nu + R)) - R) * ((n == 0) ? mu * rg : rg / prod);
+        if (nu >= T(3)) {
+            // log nu - psi(nu) = (log y - psi(y)) + H - log(y/nu), y = nu + m in [y_min, y_min + 1),
             // H = sum_(j<m) 1/(nu + j) (psi(y) = psi(nu) + H): terms of size ~log(y/nu) < 0.9
             // instead of log nu and psi(nu) (~2 each; 2.4 eps near nu = 6 against ~0.3)
-            const int m = 7 - static_cast<int>(nu);
-            double H = 0.0;
-            for (int j = m - 1; j >= 0; --j) H += 1.0 / (nu + j);  // m <= 4
-            const double y = nu + m;
-            c_nu = (H - m_log1p(m / nu)) + (0.5 / y - stirling_remainder_d(y));
+            const int m = static_cast<int>(y_min) - static_cast<int>(nu);
+            T H = T(0);
+            for (int j = m - 1; j >= 0; --j) H += T(1) / (nu + T(j));  // m <= 4
+            const T y = nu + T(m);
+            c_nu = (H - m_log1p(T(m) / nu)) + (T(0.5) / y - stirling_remainder_d(y));
         } else {
-            c_nu = m_log(nu) - psi_nu;
+            // psi(nu) = psi(1 + mu) + sum_j 1/(mu + j) (n >= 1) or psi(1 + mu) - 1/mu (n = 0),
+            // psi(1 + mu) = -g'/g for g = 1/Gamma(1 + mu) = E + mu O
+            const T psi1 = -(O + T(2) * mu * (dE + mu * dO)) / rg;
+            c_nu = m_log(nu) - ((n == 0) ? psi1 - T(1) / mu : psi1 + dprod / prod);
         }
     }
-    const double c = (m_log1p(w) - w) + c_nu;
-    return T(pre * scheme::h(cell) * (c * s0 - s1));
+    const T c = (m_log1p(w) - w) + c_nu;
+    return pre * scheme::h(cell) * (c * s0 - s1);
 }
 
 // z <= 1, n = round(nu) >= 1: the same Wronskian form with the crude start of the ratio
@@ -627,14 +639,16 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu(T r, T nu) {
         const T dpsi = detail::digamma_pos(T(1) - nu) + detail::digamma_pos(T(1) + nu);
         return -detail::m_exp(e) * ((log_q + T(1)) - dpsi);
     }
-    // R < R_D (region 3): z > 1 the Wronskian form, z <= 1 the same with a crude start where
-    // its error bound allows (matern_dnu_crude), else the scaled Temme series, each
-    // differentiated (matern_dnu_wronskian, matern_dnu_small_z)
-    if (z < rd && nu * nu + z * z < rd * rd) {
-        if (z > T(1)) {
-            return (double(nu) >= detail::matern_nu_min_quad()) ? detail::matern_dnu_quad(nu, z)
-                                                                 : detail::matern_dnu_wronskian(nu, z);
-        }
+    // nu < R_D, 1 < z < z_max (128 double, 64 float): the quadrature (matern_dnu_quad; it
+    // covers region 3 with z > 1 and the part of regions 1 and 2 with z < z_max); nu below
+    // matern_nu_min_quad (2^-960 double, 1e-30 float) keeps the Wronskian form in region 3
+    if (z > T(1) && z < detail::matern_quad_scheme<T>::zmax()) {
+        if (nu >= detail::matern_nu_min_quad<T>()) return detail::matern_dnu_quad(nu, z);
+        if (nu * nu + z * z < rd * rd) return detail::matern_dnu_wronskian(nu, z);
+    }
+    // R < R_D, z <= 1: the Wronskian form with a crude start where its error bound allows
+    // (matern_dnu_crude), else the scaled Temme series differentiated (matern_dnu_small_z)
+    if (z <= T(1) && nu * nu + z * z < rd * rd) {
         const int n = static_cast<int>(nu + T(0.5));  // round to nearest (nu < 21.5)
         T crude;
         if (n >= 1 && detail::matern_dnu_crude(nu, z, n, nu - T(n), crude)) return crude;
