@@ -608,6 +608,7 @@ LOOP_BOUND_AUDIT = {
     ("matern.hpp", "K"): "template parameter: number of Debye terms (<= 20)",
     ("matern.hpp", "count"): "a cell's node count from quad_tables.hpp, <= mq_max_count (the buffers' size)",
     ("matern.hpp", "m"): "m = 7 - floor(nu) for nu in [3, 7): 1..4 shifts",
+    ("matern.hpp", "lanes"): "constexpr 4 (double) / 8 (float) accumulator lanes of matern_dnu_quad",
     ("signed_iv.hpp", "n"): "n = trig_pi_nterms, a constexpr 15 (dd_tables.hpp)",
     ("signed_iv.hpp", "k_dd"): "constexpr 10 (double) / 5 (float) double-double Debye terms",
     ("signed_iv.hpp", "k_all"): "debye_max_terms(): constexpr 20 (double) / 8 (float)",
