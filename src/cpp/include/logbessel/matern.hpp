@@ -299,8 +299,9 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu_small_z(T nu, T z) {
         T acc = -wt * ell1, hp = T(0);
         for (int k = 1; k <= 30; ++k) {
             const T kk = T(k);
-            const T im = T(1) / (kk - mu), ip = T(1) / (kk + mu);
-            ft = (kk * ft + pt + wt) * (im * ip);
+            const T iden = T(1) / ((kk - mu) * (kk + mu));  // one division, as below
+            const T im = (kk + mu) * iden, ip = (kk - mu) * iden;
+            ft = (kk * ft + pt + wt) * iden;
             pt *= im;
             wt *= ip;
             hm += im;
@@ -315,8 +316,10 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu_small_z(T nu, T z) {
     T s0 = ft, ds0 = dft, s1 = pt, a1 = T(0);
     for (int k = 1; k <= 30; ++k) {
         const T kk = T(k);
-        const T im = T(1) / (kk - mu), ip = T(1) / (kk + mu);
-        const T iden = im * ip;  // 1/(k^2 - mu^2)
+        // one division per term: 1/(k -+ mu) = (k +- mu)/(k^2 - mu^2) (k - mu, k + mu exact-ish,
+        // each reciprocal ~1 ulp as before)
+        const T iden = T(1) / ((kk - mu) * (kk + mu));  // 1/(k^2 - mu^2)
+        const T im = (kk + mu) * iden, ip = (kk - mu) * iden;
         const T ft_new = (kk * ft + pt + wt) * iden;
         dft = (kk * dft + dpt + dwt + T(2) * mu * ft_new) * iden;
         ft = ft_new;
@@ -345,10 +348,12 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu_small_z(T nu, T z) {
     for (int j = 1; j <= n - 1; ++j) {
         order += T(1);  // mu + j
         const T rho = order + x2r;
-        kval *= T(1) + x2r / order;
-        dlog -= x2r * (order * g + T(1)) / (order * rho);  // g_j - 1/(mu+j)
-        g = (T(1) - x2r * g) / rho;                       // g_j
-        x2r = q / rho;
+        const T inv = T(1) / (order * rho);  // the step's one division
+        const T inv_rho = order * inv;
+        kval *= T(1) + x2r * (rho * inv);
+        dlog -= x2r * (order * g + T(1)) * inv;  // g_j - 1/(mu+j)
+        g = (T(1) - x2r * g) * inv_rho;          // g_j
+        x2r = q * inv_rho;
     }
     dlog -= x2r / nu;  // 1 - rho_nu/nu
     return kval * dlog;
