@@ -348,12 +348,10 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu_small_z(T nu, T z) {
     for (int j = 1; j <= n - 1; ++j) {
         order += T(1);  // mu + j
         const T rho = order + x2r;
-        const T inv = T(1) / (order * rho);  // the step's one division
-        const T inv_rho = order * inv;
-        kval *= T(1) + x2r * (rho * inv);
-        dlog -= x2r * (order * g + T(1)) * inv;  // g_j - 1/(mu+j)
-        g = (T(1) - x2r * g) * inv_rho;          // g_j
-        x2r = q * inv_rho;
+        kval *= T(1) + x2r / order;
+        dlog -= x2r * (order * g + T(1)) / (order * rho);  // g_j - 1/(mu+j)
+        g = (T(1) - x2r * g) / rho;                       // g_j
+        x2r = q / rho;  // (the chain rho -> q/rho -> rho keeps its one division: the others are off it)
     }
     dlog -= x2r / nu;  // 1 - rho_nu/nu
     return kval * dlog;
