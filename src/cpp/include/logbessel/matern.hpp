@@ -185,17 +185,21 @@ template <typename T> LOGBESSEL_INLINE T matern(T r, T nu) {
 
 // ---------------------------------------------------------------------------------------
 // matern_dnu(r, nu) = d/dnu k(r, nu) at fixed r (z = sqrt(2 nu) r moves with nu).
-// Regions (those of matern; accuracy measured against Arb, absolute, in eps):
-//   nu >= R_D, or R >= R_D and nu >= nu_S: region 1 differentiated (matern_dlog_debye);
+// Regions (accuracy measured against Arb / mpmath, absolute, in eps):
+//   nu >= R_D: region 1 differentiated (matern_dlog_debye);
+//   nu < R_D, 1 < z < z_max (128 double, 64 float): a saddle-centred trapezoidal quadrature of
+//       dk/dnu = E[f(V) score(V)] over the Gamma variable V (matern_dnu_quad: no cancelling
+//       O(log) terms; max 1.6 float64 / 1.3 float32 on 1000 random points of z in (1, R_D),
+//       0.6 / 0.6 on 800 over the whole band). It replaced the Wronskian form (z > 1, R < R_D;
+//       ~2.5x slower) and, for z < z_max, regions 1 and 2 (Debye with up to 20 terms);
 //   R < R_D, z <= 1: the scaled Temme series differentiated (matern_dnu_small_z), free of
 //       the log(z/2) + d/dnu log K cancellation (max 1.8 float64 / 2.3 float32), or where
 //       the ratio recurrence damps a crude start below eps/16 (small z, nu >= 1/2 not too
-//       small) the Wronskian form below with that start (matern_dnu_crude);
-//   R < R_D, z > 1: the Wronskian form differentiated (matern_dnu_wronskian; 0.8 / 0.5;
-//       rare points near z ~ 1 reached 15 eps until CF2 stopped at its rounding-noise floor,
-//       steed_h in log_kv.hpp; the 40 worst of 400000 random points now max 0.94 vs mpmath);
-//   nu < nu_S, z > ~20 (k < 2e-5): region 1 differentiated with exact lgamma / psi in place
-//       of Stirling's series (matern_dlog_debye<T, true>);
+//       small) the Wronskian form (matern_dnu_from_parts) with that start (matern_dnu_crude);
+//   nu < R_D, z >= z_max (k < 1e-40): region 1 differentiated, with exact lgamma / psi in
+//       place of Stirling's series for nu < nu_S (matern_dlog_debye<T, true>);
+//   nu < 2^-960 (1e-30 float), R < R_D, z > 1: the Wronskian form differentiated
+//       (matern_dnu_wronskian; 0.8 / 0.5), where the quadrature's w ~ z/(2 nu) would overflow;
 //   z < z_tiny: the closed form of region 4 differentiated.
 // Dense grid of bench/accuracy_maps.py: max 4.1 (float64, in the z < z_tiny closed form at
 // nu ~ 0.006) and 3.3 (float32); the target is 16.
@@ -661,7 +665,8 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu(T r, T nu) {
         const T dl = detail::matern_dlog_debye(r, nu, &log_k);
         return (log_k < T(-745)) ? T(0) : detail::m_exp(log_k) * dl;
     }
-    // Region 2 (nu < nu_S, z > ~20, k < 2e-5): region 1's fused Debye form with phi, phi' from
+    // Region 2 (nu < nu_S, z >= z_max since the quadrature: k < 1e-40; before it z > ~20,
+    // k < 2e-5, where the figures below were measured): region 1's fused Debye form with phi, phi' from
     // lgamma and psi (ExactPhi above): one Debye evaluation of P_k and Q_k instead of log K,
     // the ratio K_{nu+1}/K_nu and d/dnu log K separately. 1000 random points (nu log-uniform in
     // [1e-12, 1e-6] (10%) and [1e-6, 1] (30%), uniform in [0, 7]; z in [21.6, 700]) vs mpmath:
