@@ -487,15 +487,17 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu_quad(T nu, T z) {
     }
     const T y_min = matern_traits<T>::stirling_min();  // Stirling's series is accurate above
     T pre, c_nu;  // pre (above) and log nu - psi(nu)
+    const T log1p_w = m_log1p(w);
     if (nu >= y_min) {
         pre = m_sqrt(nu * T(0.5 / 3.14159265358979323846)) *
-              m_exp(nu * (m_log1p(w) - T(2) * w) - stirling_remainder(nu));
+              m_exp(nu * (log1p_w - T(2) * w) - stirling_remainder(nu));
         c_nu = T(0.5) / nu - stirling_remainder_d(nu);
     } else {
         const int n = static_cast<int>(nu + T(0.5));  // round to nearest, mu in [-1/2, 1/2)
         const T mu = nu - T(n);
-        T E, O, dE, dO;
-        rgamma_even_odd<T, true>(mu * mu, E, O, dE, dO);
+        T E, O, dE = T(0), dO = T(0);  // the derivatives only where psi comes from them
+        if (nu >= T(3)) rgamma_even_odd<T, false>(mu * mu, E, O, dE, dO);
+        else rgamma_even_odd<T, true>(mu * mu, E, O, dE, dO);
         const T rg = E + mu * O;  // 1/Gamma(1 + mu)
         T prod = T(1), dprod = T(0);  // prod_(j=1..n-1) (mu + j) and its mu-derivative
         for (int j = 1; j < n; ++j) {  // n <= 7
@@ -519,7 +521,7 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu_quad(T nu, T z) {
             c_nu = m_log(nu) - ((n == 0) ? psi1 - T(1) / mu : psi1 + dprod / prod);
         }
     }
-    const T c = (m_log1p(w) - w) + c_nu;
+    const T c = (log1p_w - w) + c_nu;
     return pre * scheme::h(cell) * (c * s0 - s1);
 }
 
