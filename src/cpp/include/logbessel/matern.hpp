@@ -189,9 +189,11 @@ template <typename T> LOGBESSEL_INLINE T matern(T r, T nu) {
 //   nu >= R_D: region 1 differentiated (matern_dlog_debye);
 //   nu < R_D, 1 < z < z_max (128 double, 64 float): a saddle-centred trapezoidal quadrature of
 //       dk/dnu = E[f(V) score(V)] over the Gamma variable V (matern_dnu_quad: no cancelling
-//       O(log) terms; max 1.6 float64 / 1.3 float32 on 1000 random points of z in (1, R_D),
-//       0.6 / 0.6 on 800 over the whole band). It replaced the Wronskian form (z > 1, R < R_D;
-//       ~2.5x slower) and, for z < z_max, regions 1 and 2 (Debye with up to 20 terms);
+//       O(log) terms; against mpmath max 1.6 float64 on 1000 random points with z in (1, R_D)
+//       and 1.0 on 400 over the whole band, float32 1.3 (z in (1, 10)) and 1.9 (band; 0.7 if
+//       its last steps ran in double, which cost 7% of its speed); tests/test_matern.py checks
+//       the band against Arb). It replaced the Wronskian form (z > 1, R < R_D; ~1.7x slower)
+//       and, for z < z_max, regions 1 and 2 (Debye with up to 20 terms);
 //   R < R_D, z <= 1: the scaled Temme series differentiated (matern_dnu_small_z), free of
 //       the log(z/2) + d/dnu log K cancellation (max 1.8 float64 / 2.3 float32), or where
 //       the ratio recurrence damps a crude start below eps/16 (small z, nu >= 1/2 not too
@@ -380,7 +382,8 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu_wronskian(T nu, T z) {
     return matern_dnu_from_parts(nu, wronskian_dv_parts(nu, z));
 }
 
-// Region 3 with z > 1, by quadrature (replaces matern_dnu_wronskian there: ~2.5x faster).
+// nu < R_D, 1 < z < z_max, by quadrature (it replaced matern_dnu_wronskian, ~1.7x slower, and
+// for R >= R_D the Debye forms with up to 20 terms).
 // k is an expectation over U ~ Gamma(nu, 1) (DLMF 10.32.10 with u = z^2/(4t)):
 //     k = E[exp(-a/U)],   a = z^2/4 = nu r^2/2,
 // and with V = U/nu (mean 1, shape nu) k = E[f(V)], f(V) = exp(-r^2/(2V)), free of nu, so
@@ -397,19 +400,21 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu_wronskian(T nu, T z) {
 // tabulated sh = sinh s - s, ch = cosh s - 1, e1 = expm1 s, e2 = expm1 s - s (quad_tables.hpp,
 // tools/gen_quad_tables.py): psi_i is a sum of two terms <= 0 and the score a short sum, each to
 // ~1 ulp relative where its weight is large. The saddle node s = 0 has e^psi = 1 exactly.
-// Nodes: s_i = i h over a window per cell (nu in [b, b+1), z in a quarter octave), h in
-// {0.19, 0.15, 0.12} (double; the error ~exp(-2 pi^2/(h^2 R)) needs h ~ 1/sqrt(R)) and the
-// window where psi >= -42: 43 nodes on average (the generator checks every cell against h/4:
-// < 2^-56 relative). float: its own tables (h 0.36 .. 0.2, psi >= -20, 22 nodes, < 2^-28),
-// evaluated in double. The sums run in 4 lanes over fixed tables with the branch-free quad_exp
-// (log_dv.hpp), so the compiler vectorises them.
-// pre: nu >= 7 Stirling's series (phi, phi' as in matern_dlog_debye, to ~1 ulp); nu < 7
-// ((nu + R)/2)^nu e^-R as one exp (its argument in [-21.5, 12]) times 1/Gamma(nu) from the
+// Nodes: s_i = i h over a window per cell (nu in [b, b+1), z in a quarter octave); h from
+// 0.19 down to 0.058 (double: the error ~exp(-2 pi^2/(h^2 R)) needs h ~ 1/sqrt(R)) and the
+// window where psi >= -42: 40 nodes on average on the small-order benchmark (the generator
+// checks every cell against h/4: < 2^-56). float: its own float tables (h 0.36 .. 0.105,
+// psi >= -20, ~22 nodes, < 2^-28), all in float (8 lanes). The sums run in lanes over fixed
+// tables with the branch-free quad_exp (log_dv.hpp), so the compiler vectorises them.
+// pre: nu >= nu_S (7 double, 5 float) Stirling's series (phi, phi' as in matern_dlog_debye, to
+// ~1 ulp); below ((nu + R)/2)^nu e^-R as one exp (argument in [-R, 12]: relative error ~R eps
+// only where k ~ e^-R is tiny) times 1/Gamma(nu) from the
 // Taylor series of 1/Gamma(1 + mu) (rgamma_even_odd) and the product prod_j (mu + j), which with
 // its derivative also gives psi(nu) = psi(1 + mu) + sum_j 1/(mu + j).
-// Accuracy against mpmath (absolute, eps): double max 1.1 on 400 random points of the region
-// (and 1.8 where c came from a 1-ulp digamma; c and pre are the error budget, the sums ~0.2);
-// nu < matern_nu_min_quad (2^-960) keeps the Wronskian form (w ~ z/(2 nu) would overflow).
+// Accuracy: see matern_dnu's header comment (c and pre are the error budget, the sums ~0.2 eps;
+// log nu - psi(nu) straight from a 1-ulp digamma gave 2.4 near nu = 6, hence the shift below).
+// nu < matern_nu_min_quad (2^-960 double, 1e-30 float) keeps the Wronskian form (w ~ z/(2 nu)
+// would overflow).
 template <typename T> struct matern_quad_scheme;
 template <> struct matern_quad_scheme<double> {
     static constexpr int nbins_z = mq_d_nbins_z;
