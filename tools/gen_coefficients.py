@@ -124,8 +124,10 @@ def emit_preamble(w, generator: str) -> None:
 def emit_table(w, ctype: str, name: str, values: list[float], per_line: int = 3) -> None:
     """A table readable from host and device code: a constexpr host array, a __constant__
     device copy, and an accessor name(i) that picks the right one (reading a __constant__
-    array from a __host__ __device__ function is not allowed on the host side)."""
+    array from a __host__ __device__ function is not allowed on the host side). ctype
+    "double", "float" or "short" (small integers; the accessor returns int)."""
     suffix = "f" if ctype == "float" else ""
+    rtype = "int" if ctype == "short" else ctype
     lines = []
     for i in range(0, len(values), per_line):
         lines.append("    " + " ".join(f"{v!r}{suffix}," for v in values[i : i + per_line]))
@@ -137,7 +139,7 @@ def emit_table(w, ctype: str, name: str, values: list[float], per_line: int = 3)
     w(f"__device__ __constant__ {ctype} {name}_dev[{len(values)}] = {macro};")
     w("#endif")
     w(f"#undef {macro}")
-    w(f"LOGBESSEL_INLINE {ctype} {name}(int i) {{")
+    w(f"LOGBESSEL_INLINE {rtype} {name}(int i) {{")
     w("#if defined(__CUDA_ARCH__)")
     w(f"    return {name}_dev[i];")
     w("#else")

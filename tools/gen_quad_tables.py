@@ -174,28 +174,6 @@ def node_values(t):
     return sh, ch, e1, e2
 
 
-def emit_int_table(w, name: str, values: list[int], per_line: int = 16) -> None:
-    """Small integer tables: host constexpr and a __device__ copy, accessor name(i)."""
-    lines = []
-    for i in range(0, len(values), per_line):
-        lines.append("    " + " ".join(f"{v}," for v in values[i : i + per_line]))
-    body = " \\\n".join(lines)
-    macro = f"LOGBESSEL_TABLE_{name.upper()}"
-    w(f"#define {macro} {{ \\\n{body} \\\n}}")
-    w(f"constexpr short {name}_host[{len(values)}] = {macro};")
-    w("#if defined(__CUDACC__)")
-    w(f"__device__ __constant__ short {name}_dev[{len(values)}] = {macro};")
-    w("#endif")
-    w(f"#undef {macro}")
-    w(f"LOGBESSEL_INLINE int {name}(int i) {{")
-    w("#if defined(__CUDA_ARCH__)")
-    w(f"    return {name}_dev[i];")
-    w("#else")
-    w(f"    return {name}_host[i];")
-    w("#endif")
-    w("}")
-
-
 def main() -> None:
     out: list[str] = []
     w = out.append
@@ -227,8 +205,8 @@ def main() -> None:
         max_count = max(max_count, max(counts))
         ctype = t["name"]  # the tables in the scheme's own type
         emit_table(w, ctype, f"{p}_h", hs, 8)
-        emit_int_table(w, f"{p}_start", starts)
-        emit_int_table(w, f"{p}_count", counts)
+        emit_table(w, "short", f"{p}_start", starts, 16)
+        emit_table(w, "short", f"{p}_count", counts, 16)
         for tag, vals in (("sh", sh), ("ch", ch), ("e1", e1), ("e2", e2)):
             emit_table(w, ctype, f"{p}_{tag}", [float(np.float32(v)) if ctype == "float" else v for v in vals], 3)
     w("")

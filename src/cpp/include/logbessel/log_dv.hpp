@@ -576,6 +576,29 @@ LOGBESSEL_INLINE float quad_exp(float y) {
 #endif
 }
 
+// sa = sum a[k], sb = sum b[k], k < count (a multiple of lanes), in `lanes` partial sums added
+// in a fixed order: the sums of a quadrature's term buffers, vectorisable without
+// reassociation (quad_ratio here, matern_dnu_quad in matern.hpp).
+template <typename T, int lanes> LOGBESSEL_INLINE void lane_sums(const T *a, const T *b, int count, T &sa, T &sb) {
+    T acc_a[lanes], acc_b[lanes];
+    for (int j = 0; j < lanes; ++j) {  // lanes <= 8
+        acc_a[j] = a[j];
+        acc_b[j] = b[j];
+    }
+    for (int k0 = lanes; k0 < count; k0 += lanes) {  // count <= 64 (a buffer's size)
+        for (int j = 0; j < lanes; ++j) {              // lanes <= 8
+            acc_a[j] += a[k0 + j];
+            acc_b[j] += b[k0 + j];
+        }
+    }
+    sa = T(0);
+    sb = T(0);
+    for (int j = 0; j < lanes; ++j) {  // lanes <= 8
+        sa += acc_a[j];
+        sb += acc_b[j];
+    }
+}
+
 // N/D on `nodes` tabulated nodes t[k], c[k] = cosh t[k]; `lanes` accumulators (nodes a multiple
 // of lanes) keep the sums vectorisable without reassociation.
 template <typename T, int nodes, int lanes> LOGBESSEL_INLINE T quad_ratio(T v, T x, const T *t, const T *c) {
@@ -588,22 +611,8 @@ template <typename T, int nodes, int lanes> LOGBESSEL_INLINE T quad_ratio(T v, T
         term_d[k] = ep + em;
         term_n[k] = t[k] * (ep - em);
     }
-    T acc_d[lanes], acc_n[lanes];
-    for (int j = 0; j < lanes; ++j) {  // lanes <= 8
-        acc_d[j] = term_d[j];
-        acc_n[j] = term_n[j];
-    }
-    for (int k0 = lanes; k0 < nodes; k0 += lanes) {  // nodes <= 40
-        for (int j = 0; j < lanes; ++j) {  // lanes <= 8
-            acc_d[j] += term_d[k0 + j];
-            acc_n[j] += term_n[k0 + j];
-        }
-    }
-    T d = T(0), s = T(0);
-    for (int j = 0; j < lanes; ++j) {  // lanes <= 8
-        d += acc_d[j];
-        s += acc_n[j];
-    }
+    T d, s;
+    lane_sums<T, lanes>(term_d, term_n, nodes, d, s);
     d -= quad_exp(-x);  // the k = 0 node has weight 1/2 (t_0 = 0: its two terms are e^-x)
     return s / d;
 }

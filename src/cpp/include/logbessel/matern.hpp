@@ -474,22 +474,8 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu_quad(T nu, T z) {
         term0[k] = e;
         term1[k] = e * (w * scheme::e1(i) + scheme::e2(i));
     }
-    T acc0[lanes], acc1[lanes];
-    for (int l = 0; l < lanes; ++l) {  // lanes <= 8
-        acc0[l] = term0[l];
-        acc1[l] = term1[l];
-    }
-    for (int k = lanes; k < count; k += lanes) {  // count <= mq_max_count
-        for (int l = 0; l < lanes; ++l) {         // lanes <= 8
-            acc0[l] += term0[k + l];
-            acc1[l] += term1[k + l];
-        }
-    }
-    T s0 = T(0), s1 = T(0);
-    for (int l = 0; l < lanes; ++l) {  // lanes <= 8
-        s0 += acc0[l];
-        s1 += acc1[l];
-    }
+    T s0, s1;
+    lane_sums<T, lanes>(term0, term1, count, s0, s1);
     const T y_min = matern_traits<T>::stirling_min();  // Stirling's series is accurate above
     T pre, c_nu;  // pre (above) and log nu - psi(nu)
     const T log1p_w = m_log1p(w);
