@@ -258,7 +258,8 @@ template <typename T> LOGBESSEL_INLINE debye_ratio<T> iv_ratio_miller(T v, T x) 
 //    practice ~u (the d_i are not all of one sign); a rounding of q itself is the same as
 //    perturbing x, to which the ratio is insensitive (|d log A / d log x| <= 1);
 //  * S and W are summed with two_sum compensation (Knuth), so summing ~50 terms costs O(n u^2)
-//    instead of up to n u;
+//    instead of up to n u; only the tail (terms below 2^-12 W that fall geometrically) goes
+//    into plain separate sums, whose roundings are relative to the tail (< 0.05 u in all);
 //  * truncation: past j with m_j <= 1/2 the terms of S and W fall at least geometrically by
 //    m_j (q/(i(i+1+v)) <= m_j for i >= j), so the tails are below a_j and j a_j; the loop stops
 //    when j a_j <= (eps/8) W (and j >= W/S, so a_j <= (eps/8) S as well).
@@ -272,14 +273,33 @@ template <typename T> LOGBESSEL_INLINE T iv_ratio_series_plain(T v, T x) {
     T s = T(1), se = T(0);  // S and its compensation
     T w = T(0), we = T(0);  // W and its compensation
     T jj = T(0);
-    for (int j = 1; j < 400; ++j) {
+    T ja = T(1);
+    for (int j = 1; j < 400; ++j) {  // the bulk of the terms, compensated
         jj += T(1);
         const T m = q / (jj * (jj + v));
         a *= m;
-        const T ja = jj * a;
+        ja = jj * a;
         compensated_add(s, se, a);
         compensated_add(w, we, ja);
-        if (m <= T(0.5) && ja <= T(0.125) * eps * w) break;
+        if (m <= T(0.5) && ja <= T(1.0 / 4096) * w) break;
+    }
+    // The tail: past the break the terms fall at least geometrically (m <= 1/2 from here on) and
+    // start below 2^-12 W, so they sum to < 2^-10 of W (and of S). Plain sums in their own
+    // accumulators: each rounding is relative to the tail, i.e. < 2^-10 u of the totals (with
+    // at most ~40 terms, < 0.05 u in all), where adding them to s and w one by one needs the
+    // compensation. ~40% of the terms at x ~ 20, each without its two two_sums.
+    T ts = T(0), tw = T(0);
+    if (ja > T(0.125) * eps * w) {
+        for (int k = 0; k < 400; ++k) {  // (jj counts on from the bulk's last term)
+            jj += T(1);
+            a *= q / (jj * (jj + v));
+            ja = jj * a;
+            ts += a;
+            tw += ja;
+            if (ja <= T(0.125) * eps * w) break;
+        }
+        compensated_add(s, se, ts);
+        compensated_add(w, we, tw);
     }
     // ratio = W / D, D = (x/2) S, with D's product and the quotient's remainder exact (fma),
     // so the final steps add ~1/2 ulp; then the rounding ql of q = x^2/4 is put back to first
