@@ -444,6 +444,25 @@ template <typename T> LOGBESSEL_INLINE T log_kv_dv_from_parts(T v, const wronski
 // most ed/v + (|rho'| + ed) er/v^2 + er/v (through g_v = rho'/rho, and through rho in w < 0.07
 // or rho/nu). Taken where that bound is <= eps/16: e.g. x <= 0.01 with n >= 5, x <= 1e-3 with
 // n >= 3 (48% of the points x <= 1 of the small-order benchmark). Returns false where not.
+// A necessary condition for crude_rho_start's bound, without its divisions and logarithm:
+// that bound is at least er/order at the end, and er >= (x/4) prod_(j=1..n-1) q/(mu+j)^2 (its
+// floors only raise it). False where even this exceeds eps/16: the crude start cannot be used,
+// and its recurrence and log need not run (they cost ~25 ns on the points that go on to the
+// Temme series). Each factor is <= 1 (q <= 1/4, mu + j >= 1/2), so the product only falls and
+// the loop may stop once it passes (no underflow).
+template <typename T> LOGBESSEL_INLINE bool crude_start_may_pass(T x, int n, T mu) {
+    const T q = T(0.25) * x * x;
+    const T tol = T(0.0625) * limits<T>::eps();
+    T num = T(0.25) * x, den = mu + T(n);
+    for (int j = 1; j < n; ++j) {  // n <= 22 (R < R_D)
+        if (num <= tol * den) break;
+        const T o = mu + T(j);
+        num *= q;
+        den *= o * o;
+    }
+    return num <= tol * den;
+}
+
 template <typename T> LOGBESSEL_INLINE bool crude_rho_start(T x, T L, int n, T mu, T &rho, T &drho) {
     const T q = T(0.25) * x * x;
     T order = mu + T(1);
@@ -702,7 +721,7 @@ template <typename T> LOGBESSEL_INLINE T log_kv_dv_temme(T v, T x) {
     const T nf = T(n);
     const T mu = v - nf;  // in [-1/2, 1/2)
     T crude;
-    if (n >= 1 && log_kv_dv_crude(v, x, n, mu, crude)) return crude;
+    if (n >= 1 && crude_start_may_pass(x, n, mu) && log_kv_dv_crude(v, x, n, mu, crude)) return crude;
     const kd_start<T> st = temme_series_dmu(mu, x);
     if (n == 0) return st.dlog_k_mu;
     const T x2 = T(0.25) * x * x;
