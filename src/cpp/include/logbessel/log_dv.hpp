@@ -466,22 +466,31 @@ template <typename T> LOGBESSEL_INLINE bool crude_start_may_pass(T x, int n, T m
 template <typename T> LOGBESSEL_INLINE bool crude_rho_start(T x, T L, int n, T mu, T &rho, T &drho) {
     const T q = T(0.25) * x * x;
     T order = mu + T(1);
-    rho = order + T(0.25) * x;
+    // rho_k = N/D as a continuant: N <- order N + q D, D <- N is rho_{k+1} = order + q/rho_k
+    // without a division on the chain (the roundings of the common factor cancel in N/D, so
+    // rho is as accurate as from the recurrence); rho' <- 1 - (q/rho^2) rho' with 1/rho = D/N
+    // formed beside the chain. Each chain (N, rho', er, ed) is one or two operations a step:
+    // ~8 cycles instead of ~20 through q/rho.
+    T N = order + T(0.25) * x, D = T(1);
     drho = T(1);
     T er = T(0.25) * x, ed = x * (L + T(3));
     for (int k = 2; k <= n; ++k) {  // n <= 22 (R < R_D)
-        const T x2r = q / rho;
-        const T g = drho / rho;
         // The bounds only need to reach eps/16: floored at 1e-25 (and damp at 1e-12) they stay
         // conservative and never become subnormal (float: ~100x slower arithmetic).
         const T inv = T(1) / order;  // (the bounds' own roundings are far below their slack)
         const T damp = m_max(q * inv * inv, T(1e-12));
-        ed = m_max(damp * (ed + T(2) * (m_fabs(drho) + ed) * er * inv), T(1e-25));
+        // ed <- damp (ed + 2 (|rho'| + ed) er/order), regrouped as a ed + b |rho'|
+        const T b = T(2) * damp * er * inv;
+        ed = m_max((damp + b) * ed + b * m_fabs(drho), T(1e-25));
         er = m_max(damp * er, T(1e-25));
+        const T r_inv = D / N;  // 1/rho_k
         order += T(1);
-        rho = order + x2r;
-        drho = T(1) - x2r * g;
+        const T N1 = order * N + q * D;
+        D = N;
+        N = N1;
+        drho = T(1) - (q * r_inv * r_inv) * drho;  // rho'_(k+1) = 1 - q rho'_k / rho_k^2
     }
+    rho = N / D;
     const T bound = ed / order + (m_fabs(drho) + ed) * er / (order * order) + er / order;
     return bound <= T(0.0625) * limits<T>::eps();
 }
