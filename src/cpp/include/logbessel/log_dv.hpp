@@ -444,33 +444,14 @@ template <typename T> LOGBESSEL_INLINE T log_kv_dv_from_parts(T v, const wronski
 // most ed/v + (|rho'| + ed) er/v^2 + er/v (through g_v = rho'/rho, and through rho in w < 0.07
 // or rho/nu). Taken where that bound is <= eps/16: e.g. x <= 0.01 with n >= 5, x <= 1e-3 with
 // n >= 3 (48% of the points x <= 1 of the small-order benchmark). Returns false where not.
-// A necessary condition for crude_rho_start's bound, without its divisions and logarithm:
-// that bound is at least er/order at the end, and er >= (x/4) prod_(j=1..n-1) q/(mu+j)^2 (its
-// floors only raise it). False where even this exceeds eps/16: the crude start cannot be used,
-// and its recurrence and log need not run (they cost ~25 ns on the points that go on to the
-// Temme series). Each factor is <= 1 (q <= 1/4, mu + j >= 1/2), so the product only falls and
-// the loop may stop once it passes (no underflow).
-template <typename T> LOGBESSEL_INLINE bool crude_start_may_pass(T x, int n, T mu) {
-    const T q = T(0.25) * x * x;
-    const T tol = T(0.0625) * limits<T>::eps();
-    T num = T(0.25) * x, den = mu + T(n);
-    for (int j = 1; j < n; ++j) {  // n <= 22 (R < R_D)
-        if (num <= tol * den) break;
-        const T o = mu + T(j);
-        num *= q;
-        den *= o * o;
-    }
-    return num <= tol * den;
-}
-
 template <typename T> LOGBESSEL_INLINE bool crude_rho_start(T x, T L, int n, T mu, T &rho, T &drho) {
     const T q = T(0.25) * x * x;
     T order = mu + T(1);
     // rho_k = N/D as a continuant: N <- order N + q D, D <- N is rho_{k+1} = order + q/rho_k
     // without a division on the chain (the roundings of the common factor cancel in N/D, so
     // rho is as accurate as from the recurrence); rho' <- 1 - (q/rho^2) rho' with 1/rho = D/N
-    // formed beside the chain. Each chain (N, rho', er, ed) is one or two operations a step:
-    // ~8 cycles instead of ~20 through q/rho.
+    // formed beside the chain. Each chain (N, rho', er, ed) is one or two operations a step
+    // instead of a division and an add.
     T N = order + T(0.25) * x, D = T(1);
     drho = T(1);
     T er = T(0.25) * x, ed = x * (L + T(3));
@@ -493,6 +474,25 @@ template <typename T> LOGBESSEL_INLINE bool crude_rho_start(T x, T L, int n, T m
     rho = N / D;
     const T bound = ed / order + (m_fabs(drho) + ed) * er / (order * order) + er / order;
     return bound <= T(0.0625) * limits<T>::eps();
+}
+
+// A necessary condition for crude_rho_start's bound, without its divisions and logarithm:
+// that bound is at least er/order at the end, and er >= (x/4) prod_(j=1..n-1) q/(mu+j)^2 (its
+// floors only raise it). False where even this exceeds eps/16: the crude start cannot be used,
+// and its recurrence and log need not run (they cost ~25 ns on the points that go on to the
+// Temme series). Each factor is <= 1 (q <= 1/4, mu + j >= 1/2), so the product only falls and
+// the loop may stop once it passes (no underflow).
+template <typename T> LOGBESSEL_INLINE bool crude_start_may_pass(T x, int n, T mu) {
+    const T q = T(0.25) * x * x;
+    const T tol = T(0.0625) * limits<T>::eps();
+    T num = T(0.25) * x, den = mu + T(n);
+    for (int j = 1; j < n; ++j) {  // n <= 22 (R < R_D)
+        if (num <= tol * den) break;
+        const T o = mu + T(j);
+        num *= q;
+        den *= o * o;
+    }
+    return num <= tol * den;
 }
 
 // log_kv_dv by the crude start (cost: the recurrence, a few plain series terms and psi(v + 1):
@@ -548,8 +548,9 @@ template <typename T> LOGBESSEL_INLINE bool log_kv_dv_crude(T v, T x, int n, T m
 // exp(y) for y <= ~60, branch-free (vectorisable): y clamped below at -700 (double) / -80
 // (float), y = k ln2 + r with |r| <= ln2/2 (Cody-Waite: ln2 split so that k ln2_hi is exact),
 // e^r by its Taylor polynomial (degree 13 in double: the first neglected term is
-// 0.347^14/14! = 4e-18; degree 7 in float: 5e-9; partly in Estrin's form, below), times 2^k built in the exponent bits (k is
-// read from the low mantissa bits of y log2(e) + 1.5 2^52, the rounding shifter). About 1 ulp.
+// 0.347^14/14! = 4e-18; degree 7 in float: 5e-9; partly in Estrin's form, below), times 2^k
+// built in the exponent bits (k is read from the low mantissa bits of y log2(e) + 1.5 2^52,
+// the rounding shifter). 0.61 ulp (double) / 0.66 (float) max on 2e6 random arguments.
 // The device build uses its own exp.
 LOGBESSEL_INLINE double quad_exp(double y) {
     // y = max(y, -700) written so that GCC if-converts it (a plain ternary becomes a branch
@@ -564,11 +565,12 @@ LOGBESSEL_INLINE double quad_exp(double y) {
     const double kd = z - shifter;
     const double r = (y - kd * 6.93147180369123816490e-01) - kd * 1.90821492927058770002e-10;
     // e^r = 1 + r (1 + r (1/2 + r T(r))), T = sum_(k=3..13) r^(k-3)/k! by Estrin's scheme
-    // (pairs, then r^2, r^4, r^8): dependency depth 7 instead of Horner's 13 (the node loops are
-    // latency-bound: 1.4x faster), and the last steps still round once near 1 (0.6 ulp)
+    // (pairs, then r^2, r^4, r^8): dependency depth 7 instead of Horner's 13 (~7% faster on a
+    // long loop), and the last steps still round once near 1 (0.6 ulp, as Horner's)
     const double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
     const double t = ((1.0 / 6.0 + r * (1.0 / 24.0)) + r2 * (1.0 / 120.0 + r * (1.0 / 720.0))) +
-                     r4 * ((1.0 / 5040.0 + r * (1.0 / 40320.0)) + r2 * (1.0 / 362880.0 + r * (1.0 / 3628800.0))) +
+                     r4 * ((1.0 / 5040.0 + r * (1.0 / 40320.0)) +
+                           r2 * (1.0 / 362880.0 + r * (1.0 / 3628800.0))) +
                      r8 * ((1.0 / 39916800.0 + r * (1.0 / 479001600.0)) + r2 * (1.0 / 6227020800.0));
     const double p = 1.0 + r * (1.0 + r * (0.5 + r * t));
     unsigned long long zb;
@@ -607,7 +609,8 @@ LOGBESSEL_INLINE float quad_exp(float y) {
 // sa = sum a[k], sb = sum b[k], k < count (a multiple of lanes), in `lanes` partial sums added
 // in a fixed order: the sums of a quadrature's term buffers, vectorisable without
 // reassociation (quad_ratio here, matern_dnu_quad in matern.hpp).
-template <typename T, int lanes> LOGBESSEL_INLINE void lane_sums(const T *a, const T *b, int count, T &sa, T &sb) {
+template <typename T, int lanes>
+LOGBESSEL_INLINE void lane_sums(const T *a, const T *b, int count, T &sa, T &sb) {
     T acc_a[lanes], acc_b[lanes];
     for (int j = 0; j < lanes; ++j) {  // lanes <= 8
         acc_a[j] = a[j];

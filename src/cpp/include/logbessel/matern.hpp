@@ -651,7 +651,8 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu(T r, T nu) {
     if (z <= T(1) && nu * nu + z * z < rd * rd) {
         const int n = static_cast<int>(nu + T(0.5));  // round to nearest (nu < 21.5)
         T crude;
-        if (n >= 1 && detail::crude_start_may_pass(z, n, nu - T(n)) && detail::matern_dnu_crude(nu, z, n, nu - T(n), crude))
+        const T mu = nu - T(n);
+        if (n >= 1 && detail::crude_start_may_pass(z, n, mu) && detail::matern_dnu_crude(nu, z, n, mu, crude))
             return crude;
         return detail::matern_dnu_small_z(nu, z);
     }
