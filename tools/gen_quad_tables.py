@@ -16,7 +16,7 @@ float, evaluated in float: it only needs ~2^-28, so a coarser h and a shorter wi
   exp(-2 pi a / h) times its growth in the strip |Im s| < a (Trefethen & Weideman, SIAM
   Review 56 (2014), thm 5.1); near s = 0 that growth is e^(R (1 - cos a)), so the error is
   about exp(-2 pi^2 / (h^2 R)) and h must shrink like 1/sqrt(R) (and somewhat with nu). Each
-  cell takes the coarsest h of STEPS that passes the check below.
+  cell takes the coarsest of its scheme's candidate steps that passes the check below.
 * Node windows per cell: the nodes where
   psi(s) >= -TAIL, where TAIL = 42 (double; e^-42 = 6e-19 of the saddle term, which is 1)
   or 20 (float). The left end solves (R - nu)(cosh a - 1) + nu (a - 1 + e^-a) = TAIL and the
@@ -156,7 +156,7 @@ def build(scheme):
     inside = [cell[b, j][1] for b in range(nbins_nu) for j in range(nbins_z)]
     print(f"{name}: steps {[steps[k] for k in used]}, {total} nodes; check max {worst:.2g} "
           f"(tolerance {tol:.2g}); mean window {np.mean([w_[1] - w_[0] + 1 for w_ in inside]):.1f}")
-    return dict(name=name, rd=rd, zmax=zmax, tail=tail, lanes=lanes, steps=steps, used=used, cell=cell, nbins_nu=nbins_nu,
+    return dict(name=name, rd=rd, zmax=zmax, tail=tail, steps=steps, used=used, cell=cell, nbins_nu=nbins_nu,
                 nbins_z=nbins_z, step_range=step_range, offsets=offsets, total=total)
 
 

@@ -363,7 +363,9 @@ template <typename T> LOGBESSEL_INLINE T matern_dnu_small_z(T nu, T z) {
     return kval * dlog;
 }
 
-// Region 3 with z > 1, differentiated: the Wronskian form of region 3,
+// Region 3 with z > 1, differentiated (since matern_dnu_quad below, used only for nu below
+// matern_nu_min_quad; matern_dnu_from_parts also serves the crude start at z <= 1): the
+// Wronskian form of region 3,
 //     log k = log nu - log(rho_nu S_nu) - log1p(w),   w = q S_{nu+1}/((nu+1) rho_nu S_nu),
 // differentiated at fixed z (S_nu'/S_nu = -W/S, log_dv.hpp), plus dz/dnu = z/(2 nu):
 //     d/dnu log k = 1/nu + (1 - rho_nu/nu) - g/(1+w) + W/S - (w/(1+w)) (W/S - W1/S1 - 1/(nu+1)),
